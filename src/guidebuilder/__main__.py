@@ -1,0 +1,5 @@
+"""`python -m guidebuilder`."""
+
+from .cli import app
+
+app(prog_name="guidebuilder")

@@ -1,0 +1,176 @@
+"""Read guide/ files into positioned data; every problem is collected, none raised early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .yamlpos import Positioned, YamlSyntaxError, parse_yaml
+
+MAX_FILE_BYTES = 1_000_000
+FRONT_MATTER = "---"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of content came from: its file, the lines of its keys, the body's first line."""
+
+    path: str
+    doc: Positioned
+    body_line: int = 0
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        """The line of a location, the body counting from its first line."""
+        if loc and loc[0] == "body" and self.body_line:
+            return self.body_line + (loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0)
+        return self.doc.line_of(_data_loc(self.doc.data, loc))
+
+
+class Reader:
+    """Reads files below a root, turning every failure into a Problem."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def name(self, path: Path) -> str:
+        """The path as shown in messages: relative to the project folder."""
+        try:
+            return path.relative_to(self.root.parent).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def problem(self, path: Path | str, line: int, field: str, message: str) -> None:
+        """Record one problem."""
+        shown = path if isinstance(path, str) else self.name(path)
+        self.problems.append(Problem(shown, line, field, message))
+
+    def text(self, path: Path) -> str | None:
+        """The file's text, or None after recording why it cannot be read."""
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problem(path, 0, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
+                return None
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.problem(path, 0, "", f"cannot read file: {exc.strerror}")
+            return None
+        if raw.startswith(b"\xef\xbb\xbf"):
+            self.problem(
+                path,
+                1,
+                "",
+                "file starts with a byte-order mark; save it as UTF-8 without BOM",
+            )
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.problem(path, line, "", f"not valid UTF-8 (byte {exc.start})")
+            return None
+        if not text.strip():
+            self.problem(path, 1, "", "file is empty")
+            return None
+        if "\0" in text:
+            line = text[: text.index("\0")].count("\n") + 1
+            self.problem(path, line, "", "file contains a NUL character")
+            return None
+        return text
+
+    def yaml_file(self, path: Path) -> Origin | None:
+        """A YAML file parsed with positions."""
+        text = self.text(path)
+        return None if text is None else self._parse(path, text, 0)
+
+    def front_matter_file(self, path: Path) -> tuple[Origin, str] | None:
+        """A Markdown file with YAML front matter: the front matter's origin and the body."""
+        text = self.text(path)
+        if text is None:
+            return None
+        lines = text.split("\n")
+        if lines[0].rstrip() != FRONT_MATTER:
+            self.problem(path, 1, "", "file must start with '---' and YAML front matter")
+            return None
+        try:
+            end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() == FRONT_MATTER)
+        except StopIteration:
+            self.problem(path, 1, "", "front matter is not closed by a '---' line")
+            return None
+        origin = self._parse(path, "\n".join(lines[1:end]), 1)
+        if origin is None:
+            return None
+        body = "\n".join(lines[end + 1 :])
+        return Origin(origin.path, origin.doc, end + 2), body
+
+    def _parse(self, path: Path, text: str, offset: int) -> Origin | None:
+        try:
+            doc = parse_yaml(text, offset)
+        except YamlSyntaxError as exc:
+            self.problem(path, exc.line, "", str(exc))
+            return None
+        if not isinstance(doc.data, dict):
+            self.problem(path, doc.first_line, "", "expected a mapping of fields (key: value)")
+            return None
+        return Origin(self.name(path), doc)
+
+    def model(self, cls: type[BaseModel], data: dict[str, Any], origin: Origin) -> Any:
+        """Validate data against a model, recording each error with its line."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = _data_loc(data, error["loc"])
+                field = ".".join(str(part) for part in loc)
+                self.problem(origin.path, origin.line(loc), field, _message(error))
+            return None
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the parts of a pydantic location that are union tags, not keys of the data."""
+    result: list[Any] = []
+    for part in loc:
+        if (
+            isinstance(data, list)
+            and isinstance(part, int)
+            and part < len(data)
+            or isinstance(data, dict)
+            and part in data
+        ):
+            data = data[part]
+        elif isinstance(data, dict) or isinstance(data, list):
+            if isinstance(part, str) and (part in _TAGS or "[" in part):
+                continue
+            result.append(part)
+            data = None
+            continue
+        else:
+            continue
+        result.append(part)
+    return tuple(result)
+
+
+_TAGS = {"key_points", "checklist", "callout", "figure", "table", "sources", "facts"}
+
+
+def _message(error: dict[str, Any]) -> str:
+    """A pydantic error message in the words an author understands."""
+    kind = error["type"]
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "union_tag_invalid":
+        return f"unknown block type; expected one of: {', '.join(sorted(_TAGS))}"
+    if kind == "union_tag_not_found":
+        return "block has no 'type'"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if kind == "literal_error":
+        return f"{message}, got {error['input']!r}"
+    return message[0].lower() + message[1:] if message else kind

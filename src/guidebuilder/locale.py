@@ -1,0 +1,61 @@
+"""Locale formatting through Babel (CLDR): money, dates, names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_currency
+
+from .types import AsOf
+
+
+@lru_cache(maxsize=32)
+def babel_locale(tag: str) -> Locale:
+    """The Babel locale of a BCP 47 tag such as en-GB."""
+    return Locale.parse(tag, sep="-")
+
+
+def money(amount: Decimal, currency: str, tag: str) -> str:
+    """An amount in the locale's currency format, without decimals when whole."""
+    locale = babel_locale(tag)
+    pattern = locale.currency_formats["standard"].pattern
+    if amount == amount.to_integral_value():
+        pattern = pattern.replace(".00", "")
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def money_range(low: Decimal, high: Decimal | None, currency: str, tag: str) -> str:
+    """An amount or a range of amounts."""
+    if high is None or high == low:
+        return money(low, currency, tag)
+    return f"{money(low, currency, tag)}\u2013{money(high, currency, tag)}"
+
+
+def as_of(value: AsOf, tag: str) -> str:
+    """A partial date as precise as it is known: 2024, November 2024, 1 November 2024."""
+    locale = babel_locale(tag)
+    if value.day:
+        return format_date(value.earliest(), "long", locale=locale)
+    if value.month:
+        return format_skeleton("yMMMM", value.earliest(), locale=locale)
+    return str(value.year)
+
+
+def long_date(value: date, tag: str) -> str:
+    """A full date in the locale's long format."""
+    return format_date(value, "long", locale=babel_locale(tag))
+
+
+def country_name(country: str, tag: str) -> str:
+    """The country's name in the edition's language."""
+    return babel_locale(tag).territories.get(country, country)
+
+
+def language_name(language: str, tag: str) -> str:
+    """The language's name in itself, capitalised as a label."""
+    name = babel_locale(tag).languages.get(language, language)
+    return name[:1].upper() + name[1:]

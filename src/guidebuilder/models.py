@@ -1,0 +1,307 @@
+"""The content model: guide metadata, sections, blocks, editions, interface strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+
+from .types import (
+    AsOf,
+    Color,
+    CountryCode,
+    CurrencyCode,
+    EditionTag,
+    LanguageCode,
+    Model,
+    PastDate,
+    Slug,
+    Text,
+    Url,
+)
+
+Items = Annotated[tuple[Text, ...], Field(min_length=1)]
+Selector = Annotated[str, Field(min_length=2, max_length=35)]
+
+
+class Conditional(Model):
+    """Something shown only in some editions: `only_in` / `not_in` list edition ids or countries."""
+
+    only_in: tuple[Selector, ...] = ()
+    not_in: tuple[Selector, ...] = ()
+
+
+class Source(Model):
+    """A page a section relies on."""
+
+    url: Url
+    title: Text
+    accessed: PastDate | None = None
+
+
+class KeyPoints(Conditional):
+    """The few things to remember from a section."""
+
+    type: Literal["key_points"]
+    title: Text | None = None
+    items: Items
+
+
+class Checklist(Conditional):
+    """Things a reader can tick off."""
+
+    type: Literal["checklist"]
+    title: Text
+    items: Items
+
+
+class Callout(Conditional):
+    """A boxed note, tip or warning."""
+
+    type: Literal["callout"]
+    kind: Literal["note", "tip", "warning"] = "note"
+    title: Text | None = None
+    text: Text
+
+
+class Figure(Conditional):
+    """An image from the project with its alt text."""
+
+    type: Literal["figure"]
+    src: Text
+    alt: Text
+    caption: Text | None = None
+
+
+class Table(Conditional):
+    """A table with a header row."""
+
+    type: Literal["table"]
+    caption: Text
+    header: Annotated[tuple[Text, ...], Field(min_length=1, max_length=6)]
+    rows: Annotated[tuple[tuple[str, ...], ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _rows_fit_header(self) -> Table:
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.header):
+                raise ValueError(f"row {index + 1} has {len(row)} cells, the header has {len(self.header)}")
+        return self
+
+
+class Sources(Conditional):
+    """Further reading with access dates."""
+
+    type: Literal["sources"]
+    items: Annotated[tuple[Source, ...], Field(min_length=1)]
+
+
+FactTopic = Literal[
+    "agency",
+    "requirements",
+    "training",
+    "pay",
+    "work",
+    "specialisations",
+    "apply",
+    "links",
+]
+
+
+class Facts(Conditional):
+    """The edition's sourced facts on one topic, laid out by the template."""
+
+    type: Literal["facts"]
+    topic: FactTopic
+    title: Text | None = None
+
+
+Block = Annotated[
+    Union[KeyPoints, Checklist, Callout, Figure, Table, Sources, Facts],
+    Field(discriminator="type"),
+]
+
+
+class Section(Conditional):
+    """One section of the guide: front matter plus a Markdown body."""
+
+    id: Slug
+    title: Text
+    summary: Annotated[Text, Field(max_length=240)]
+    body: Text
+    blocks: tuple[Block, ...] = ()
+
+
+class SectionOverride(Model):
+    """Per-edition replacement of section fields."""
+
+    title: Text | None = None
+    summary: Annotated[Text, Field(max_length=240)] | None = None
+    body: Text | None = None
+    blocks: tuple[Block, ...] | None = None
+
+
+class SourceRef(Model):
+    """A page an edition's facts come from."""
+
+    url: Url
+    title: Text
+    accessed: PastDate | None = None
+    published: AsOf | None = None
+    note: Text | None = None
+
+
+Refs = Annotated[tuple[Slug, ...], Field(min_length=1)]
+
+
+class Fact(Model):
+    """One printed fact with its sources."""
+
+    text: Text
+    source: Refs
+    as_of: AsOf | None = None
+
+
+class Pay(Model):
+    """A pay figure: amount or range, currency, period, date and source."""
+
+    label: Text
+    amount: Annotated[Decimal, Field(ge=0, le=10_000_000)]
+    amount_max: Annotated[Decimal, Field(ge=0, le=10_000_000)] | None = None
+    period: Literal["year", "month", "week", "hour"]
+    as_of: AsOf
+    source: Refs
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Pay:
+        if self.amount_max is not None and self.amount_max < self.amount:
+            raise ValueError("amount_max is below amount")
+        return self
+
+
+class Agency(Model):
+    """The agency that hires officers."""
+
+    name: Text
+    short: Text | None = None
+    parent: Text | None = None
+    url: Url
+    source: Refs
+
+
+class Officer(Model):
+    """The job title and grade at entry."""
+
+    title: Text
+    grade: Text | None = None
+    source: Refs
+
+
+class Apply(Model):
+    """How to apply: where and the steps."""
+
+    url: Url
+    summary: Text | None = None
+    steps: tuple[Fact, ...] = ()
+
+
+class Link(Model):
+    """An official page printed with a QR code."""
+
+    title: Text
+    url: Url
+
+
+class Edition(Model):
+    """One regional edition: country, language, paper and the country's sourced facts."""
+
+    id: EditionTag
+    country: CountryCode
+    language: LanguageCode
+    paper: Literal["A5", "half-letter"]
+    currency: CurrencyCode
+    accent: Color = "#1f5673"
+    agency: Agency
+    officer: Officer
+    requirements: tuple[Fact, ...] = ()
+    training: tuple[Fact, ...] = ()
+    pay: tuple[Pay, ...] = ()
+    work: tuple[Fact, ...] = ()
+    specialisations: tuple[Fact, ...] = ()
+    apply: Apply
+    links: Annotated[tuple[Link, ...], Field(min_length=1)]
+    careers_url: Url
+    sources: dict[Slug, SourceRef]
+    overrides: dict[Slug, SectionOverride] = {}
+
+    @model_validator(mode="after")
+    def _tag_matches(self) -> Edition:
+        language, _, region = self.id.rpartition("-")
+        if not self.id.startswith(self.language + "-") or region != self.country:
+            raise ValueError(f"id '{self.id}' does not match language '{self.language}' and country '{self.country}'")
+        return self
+
+
+class Licence(Model):
+    """The licence the guide is published under."""
+
+    name: Text
+    url: Url
+
+
+class GuideMeta(Model):
+    """Guide-level metadata from guide/guide.yaml."""
+
+    title: Text
+    subtitle: Text
+    lead: Text
+    slug: Slug
+    publisher: Text
+    licence: Licence
+    version: Text
+    keywords: tuple[Text, ...] = ()
+    default_edition: EditionTag
+    sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    stale_after_months: PositiveInt = 24
+    notes_pages_min: NonNegativeInt = 0
+
+
+class UiStrings(Model):
+    """Interface strings of the layouts for one language."""
+
+    contents: Text
+    about_title: Text
+    about_text: Text
+    edition: Text
+    figures_as_of: Text
+    disclaimer: Text
+    licence: Text
+    key_points: Text
+    sources: Text
+    source: Text
+    as_of: Text
+    resources: Text
+    resources_intro: Text
+    notes: Text
+    page: Text
+    per_year: Text
+    per_month: Text
+    per_week: Text
+    per_hour: Text
+    agency: Text
+    officer_title: Text
+    grade: Text
+    requirements: Text
+    training: Text
+    pay: Text
+    work: Text
+    specialisations: Text
+    apply: Text
+    apply_at: Text
+    links: Text
+    accessed: Text
+    scan_to_open: Text
+    back_cover_text: Text
+    published_by: Text

@@ -1,0 +1,48 @@
+"""Render a resolved book to HTML through the layouts' Jinja2 templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from .book import Book
+from .errors import BuildError
+from .templates import environment
+
+NOTES_RULES = {"A5": 17, "half-letter": 18}
+
+
+def render_template(search_path: Sequence[Path], name: str, **context: object) -> str:
+    """Render one layout template; template problems become BuildError."""
+    try:
+        return environment(tuple(search_path)).get_template(name).render(**context)
+    except TemplateError as exc:
+        where = f"{getattr(exc, 'filename', None) or name}:{getattr(exc, 'lineno', '') or ''}"
+        raise BuildError(f"{where}: template error: {exc}") from None
+
+
+def booklet_html(book: Book, search_path: Sequence[Path]) -> str:
+    """The booklet's main document: cover to resources page."""
+    return render_template(search_path, "booklet/booklet.html.j2", book=book)
+
+
+def tail_html(book: Book, search_path: Sequence[Path], first_page: int, notes_pages: int) -> str:
+    """Notes pages and the back cover, numbered on from first_page."""
+    return render_template(
+        search_path,
+        "booklet/tail.html.j2",
+        book=book,
+        first_page=first_page,
+        notes_pages=notes_pages,
+        rules=NOTES_RULES[book.edition.paper],
+    )
+
+
+def notes_pages_needed(main_pages: int, minimum: int) -> int:
+    """Notes pages so that main + notes + back cover is a multiple of 4."""
+    pages = minimum
+    while (main_pages + pages + 1) % 4:
+        pages += 1
+    return pages

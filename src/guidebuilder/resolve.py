@@ -1,0 +1,249 @@
+"""Resolve one edition of the guide: conditions, overrides, placeholders, locale formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+
+from . import locale as fmt
+from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote
+from .errors import ContentError, Problem
+from .guide import Guide
+from .loader import Origin
+from .models import Conditional, Edition, Fact, Facts, Section
+from .text import TextError, fill, markdown_block, markdown_inline
+
+UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")
+
+
+def decide(item: Conditional, edition: Edition) -> tuple[bool, str]:
+    """Whether a section or block is in an edition, and why."""
+    keys = (edition.id, edition.country)
+    if item.not_in and any(k in item.not_in for k in keys):
+        return False, f"not_in lists {', '.join(k for k in keys if k in item.not_in)}"
+    if item.only_in:
+        hits = [k for k in keys if k in item.only_in]
+        if not hits:
+            return False, f"only_in {', '.join(item.only_in)}"
+        return True, f"only_in lists {', '.join(hits)}"
+    return True, "no condition" if not item.not_in else f"not_in {', '.join(item.not_in)}"
+
+
+def has_content(block: object, edition: Edition) -> bool:
+    """False for a facts block whose topic has no facts in this edition: the layout leaves it out."""
+    if not isinstance(block, Facts) or block.topic in ("agency", "apply", "links"):
+        return True
+    return bool(getattr(edition, block.topic))
+
+
+def placeholder_context(guide: Guide, edition: Edition) -> dict[str, Any]:
+    """The edition data placeholders can read."""
+    data = edition.model_dump(include={"agency", "officer", "apply", "careers_url"})
+    data["agency"]["short"] = edition.agency.short or edition.agency.name
+    data["country"] = {"code": edition.country, "name": fmt.country_name(edition.country, edition.id)}
+    data["edition"] = {"id": edition.id, "language": edition.language}
+    data["guide"] = {"title": guide.meta.title, "publisher": guide.meta.publisher}
+    return data
+
+
+@dataclass
+class Resolver:
+    """Fills and renders the text of one edition, collecting every problem."""
+
+    guide: Guide
+    edition: Edition
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.context = placeholder_context(self.guide, self.edition)
+        self.language = self.edition.language
+
+    def text(self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False) -> Markup:
+        """Fill placeholders and render Markdown; record a problem and return '' on error."""
+        try:
+            filled = fill(value, self.context)
+            if block:
+                return markdown_block(filled, self.language)
+            return markdown_inline(filled, self.language)
+        except TextError as exc:
+            line = origin.line(loc) + exc.line if loc[:1] != ("body",) else origin.line(("body", exc.line))
+            self.problems.append(
+                Problem(origin.path, line, ".".join(map(str, loc[:1] if loc[:1] == ("body",) else loc)), str(exc))
+            )
+            return Markup("")
+
+    def plain(self, value: str, origin: Origin, loc: tuple[Any, ...]) -> str:
+        """Fill placeholders in text that is not Markdown (alt text)."""
+        try:
+            return fill(value, self.context)
+        except TextError as exc:
+            self.problems.append(Problem(origin.path, origin.line(loc) + exc.line, ".".join(map(str, loc)), str(exc)))
+            return ""
+
+    def value(self, value: Any, origin: Origin, loc: tuple[Any, ...]) -> Any:
+        """Resolve every text inside a block model, keeping its type."""
+        if isinstance(value, BaseModel):
+            updates = {
+                name: self.value(getattr(value, name), origin, loc + (name,))
+                for name in type(value).model_fields
+                if name not in UNFILLED
+            }
+            return value.model_copy(update=updates)
+        if isinstance(value, tuple):
+            return tuple(self.value(item, origin, loc + (index,)) for index, item in enumerate(value))
+        if isinstance(value, str):
+            return self.plain(value, origin, loc) if loc[-1] == "alt" else self.text(value, origin, loc)
+        return value
+
+    def section(self, section: Section, number: int) -> BookSection:
+        """A section with its override applied and its text resolved."""
+        origins = {name: self.guide.section_origin(section.id) for name in ("title", "summary", "body", "blocks")}
+        prefix: dict[str, tuple[Any, ...]] = {name: () for name in origins}
+        override = self.edition.overrides.get(section.id)
+        if override is not None:
+            changes = override.model_dump(exclude_none=True)
+            section = section.model_copy(update={k: getattr(override, k) for k in changes})
+            for name in changes:
+                origins[name] = self.guide.edition_origin(self.edition.id)
+                prefix[name] = ("overrides", section.id)
+        blocks = tuple(
+            self.value(block, origins["blocks"], prefix["blocks"] + ("blocks", index))
+            for index, block in enumerate(section.blocks)
+            if decide(block, self.edition)[0] and has_content(block, self.edition)
+        )
+        body_loc = ("body",) if not prefix["body"] else prefix["body"] + ("body",)
+        return BookSection(
+            id=section.id,
+            number=number,
+            title=self.plain(section.title, origins["title"], prefix["title"] + ("title",)),
+            summary=self.text(section.summary, origins["summary"], prefix["summary"] + ("summary",)),
+            body=self.text(section.body, origins["body"], body_loc, block=True),
+            blocks=blocks,
+        )
+
+
+class SourceNumbers:
+    """Numbers sources in order of first use."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.order: list[str] = []
+
+    def refs(self, keys: Iterable[str]) -> tuple[int, ...]:
+        """The numbers of these sources, assigning new ones as needed."""
+        numbers = []
+        for key in keys:
+            if key not in self.order:
+                self.order.append(key)
+            numbers.append(self.order.index(key) + 1)
+        return tuple(sorted(set(numbers)))
+
+    def notes(self, tag: str) -> tuple[SourceNote, ...]:
+        """The numbered list of every source used."""
+        notes = []
+        for number, key in enumerate(self.order, 1):
+            ref = self.edition.sources[key]
+            published = fmt.as_of(ref.published, tag) if ref.published else None
+            notes.append(SourceNote(number, key, ref.title, ref.url, published, ref.note))
+        return tuple(notes)
+
+
+def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSheet:
+    edition, tag = resolver.edition, resolver.edition.id
+
+    def line(fact: Fact, loc: tuple[Any, ...]) -> FactLine:
+        as_of = fmt.as_of(fact.as_of, tag) if fact.as_of else None
+        return FactLine(resolver.text(fact.text, origin, loc + ("text",)), numbers.refs(fact.source), as_of)
+
+    def lines(topic: str) -> tuple[FactLine, ...]:
+        return tuple(line(fact, (topic, i)) for i, fact in enumerate(getattr(edition, topic)))
+
+    agency = edition.agency
+    agency_text = escape(agency.name) + (Markup(" (") + escape(agency.parent) + Markup(")") if agency.parent else "")
+    officer_text = escape(edition.officer.title) + (
+        Markup(", ") + escape(edition.officer.grade) if edition.officer.grade else ""
+    )
+    pay = tuple(
+        PayLine(
+            label=resolver.text(p.label, origin, ("pay", i, "label")),
+            amount=fmt.money_range(p.amount, p.amount_max, edition.currency, tag),
+            period=getattr(resolver.guide.strings[edition.language], f"per_{p.period}"),
+            as_of=fmt.as_of(p.as_of, tag),
+            refs=numbers.refs(p.source),
+            note=resolver.text(p.note, origin, ("pay", i, "note")) if p.note else None,
+        )
+        for i, p in enumerate(edition.pay)
+    )
+    return FactSheet(
+        agency=FactLine(agency_text, numbers.refs(agency.source)),
+        officer=FactLine(officer_text, numbers.refs(edition.officer.source)),
+        requirements=lines("requirements"),
+        training=lines("training"),
+        pay=pay,
+        work=lines("work"),
+        specialisations=lines("specialisations"),
+        apply_url=edition.apply.url,
+        apply_summary=resolver.text(edition.apply.summary, origin, ("apply", "summary"))
+        if edition.apply.summary
+        else None,
+        apply_steps=tuple(line(step, ("apply", "steps", i)) for i, step in enumerate(edition.apply.steps)),
+        links=tuple(LinkItem(link.title, link.url, qr_svg(link.url)) for link in edition.links),
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code for url as inline SVG, sized by CSS."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", title=url)
+    return Markup(svg)
+
+
+def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
+    """The resolved book of one edition; ContentError lists every problem in it."""
+    edition = guide.editions[edition_id]
+    resolver = Resolver(guide, edition)
+    numbers = SourceNumbers(edition)
+    facts = _facts(resolver, numbers, guide.edition_origin(edition_id))
+    kept = [s for s in guide.sections if decide(s, edition)[0]]
+    sections = tuple(resolver.section(s, n) for n, s in enumerate(kept, 1))
+    if resolver.problems:
+        raise ContentError(resolver.problems)
+    tag = edition.id
+    dates = [p.as_of for p in edition.pay]
+    newest = max(dates, key=lambda d: d.earliest()) if dates else None
+    country = fmt.country_name(edition.country, tag)
+    language = fmt.language_name(edition.language, tag)
+    return Book(
+        meta=guide.meta,
+        edition=edition,
+        strings=guide.strings[edition.language],
+        locale=tag,
+        country_name=country,
+        language_name=language,
+        edition_label=f"{country} · {language}",
+        build_date=build_date,
+        build_date_text=fmt.long_date(build_date, tag),
+        figures_as_of=fmt.as_of(newest, tag) if newest else None,
+        sections=sections,
+        facts=facts,
+        sources=numbers.notes(tag),
+        careers_qr=qr_svg(edition.careers_url),
+    )
+
+
+def check_editions(guide: Guide, build_date: date) -> list[Problem]:
+    """Resolve every edition, returning every problem found."""
+    problems: list[Problem] = []
+    for edition_id in guide.editions:
+        try:
+            resolve(guide, edition_id, build_date)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    return problems

@@ -1,0 +1,44 @@
+"""The Jinja2 environment for layouts: ordered search path, autoescape, strict undefined."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+
+@lru_cache(maxsize=8)
+def environment(search_path: Sequence[Path]) -> Environment:
+    """An environment that finds templates in search_path, first match wins."""
+    env = Environment(
+        loader=FileSystemLoader([str(p) for p in search_path]),
+        autoescape=select_autoescape(["html", "xhtml", "svg", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["refs"] = _refs
+    return env
+
+
+def _refs(numbers: Sequence[int]) -> str:
+    """Source numbers as a compact mark: 1, 3–5."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}\u2013{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def find_file(search_path: Sequence[Path], name: str) -> Path:
+    """The first file called name on the search path."""
+    for folder in search_path:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(name)
