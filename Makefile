@@ -1,0 +1,73 @@
+# guidebuilder: `make` sets up .venv and builds the default edition; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GB := $(BIN)/guidebuilder
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.test-installed
+SLUG := customs-officer-careers
+FORMATS ?= pdf
+
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := poppler-utils libzbar0
+
+EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
+DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
+SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) $(wildcard guide/strings/*.yaml) \
+          $(shell find layouts src/guidebuilder -type f -not -name '*.pyc' 2>/dev/null)
+out = dist/$(1)/$(SLUG)-$(1).pdf
+
+# Which editions `make edition` builds: EDITION=fr-CA (one) or COUNTRY=ca (all of a country).
+ifdef EDITION
+SELECTED := $(EDITION)
+else ifdef COUNTRY
+SELECTED := $(filter %-$(shell echo '$(COUNTRY)' | tr a-z A-Z),$(EDITIONS))
+endif
+
+.PHONY: all install edition editions check test lint golden clean distclean
+all: $(call out,$(DEFAULT_EDITION))
+
+$(INSTALLED): pyproject.toml
+	@tools/system-deps.sh $(RUNTIME_DEBS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	@touch $@
+
+install: $(INSTALLED)
+
+define EDITION_RULE
+$(call out,$(1)): guide/editions/$(1).yaml $$(SHARED) $$(INSTALLED)
+	$$(GB) build $(1) $$(foreach f,$$(FORMATS),--format $$(f))
+endef
+$(foreach e,$(EDITIONS),$(eval $(call EDITION_RULE,$(e))))
+
+edition:
+	@test -n "$(SELECTED)" || { echo "usage: make edition COUNTRY=gb | EDITION=en-GB (editions: $(EDITIONS))" >&2; exit 2; }
+	@for e in $(SELECTED); do case " $(EDITIONS) " in *" $$e "*) ;; *) echo "unknown edition '$$e' (editions: $(EDITIONS))" >&2; exit 2;; esac; done
+	@$(MAKE) --no-print-directory $(foreach e,$(SELECTED),$(call out,$(e)))
+
+editions: $(foreach e,$(EDITIONS),$(call out,$(e)))
+
+check: $(INSTALLED)
+	$(GB) check
+
+$(TEST_INSTALLED): $(INSTALLED)
+	@tools/system-deps.sh $(TEST_DEBS)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+test: $(TEST_INSTALLED)
+	$(BIN)/python -m pytest -q
+
+lint: $(TEST_INSTALLED)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+golden: $(TEST_INSTALLED)
+	$(BIN)/python -m tests.golden
+
+clean:
+	rm -rf dist
+
+distclean: clean
+	rm -rf $(VENV) src/*.egg-info
