@@ -1,0 +1,194 @@
+"""The PDF booklet of the real guide, parsed: pages, contents, bookmarks, fonts, metadata, links, QR codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from guidebuilder.build import build
+from guidebuilder.guide import load_guide
+from guidebuilder.project import Project
+
+from .conftest import REPO
+
+POINTS = {"A5": (419.53, 595.28), "half-letter": (396.0, 612.0)}
+EDITIONS = ("en-US", "en-GB")
+
+
+@pytest.fixture(scope="module")
+def guide():
+    return load_guide(REPO / "guide")
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("dist")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        outputs = build(Project.at(REPO, out), EDITIONS, ["pdf"])
+    return {o.edition: o.path for o in outputs}
+
+
+def page_texts(path: Path) -> list[str]:
+    reader = PdfReader(path)
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    """Text with hyphenation breaks and line breaks undone, for searching."""
+    return re.sub(r"\s+", " ", re.sub(r"[-\u2010]\n", "", text))
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_size_and_count(pdfs, guide, edition):
+    reader = PdfReader(pdfs[edition])
+    width, height = POINTS[guide.editions[edition].paper]
+    assert len(reader.pages) % 4 == 0
+    assert len(reader.pages) >= 16
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) == pytest.approx(width, abs=0.1)
+        assert float(box.height) == pytest.approx(height, abs=0.1)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_page_numbers_point_at_the_sections(pdfs, guide, edition):
+    texts = page_texts(pdfs[edition])
+    contents = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contents"))
+    toc = flat(texts[contents])
+    for number, section in enumerate(guide.sections, 1):
+        match = re.search(rf"{number:02d} {re.escape(section.title)}[ .]*?(\d+)", toc)
+        assert match, f"{section.title} missing from the contents page"
+        page = int(match.group(1))
+        assert section.title in flat(texts[page - 1]), f"{section.title} not on page {page}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_bookmarks_follow_sections(pdfs, guide, edition):
+    reader = PdfReader(pdfs[edition])
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[: len(guide.sections)] == [s.title for s in guide.sections]
+    assert "Sources" in titles
+    for item in reader.outline:
+        if not isinstance(item, list):
+            page = reader.get_destination_page_number(item)
+            assert item.title in flat(reader.pages[page].extract_text())
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_fonts_are_bundled_embedded_and_subset(pdfs, edition):
+    listing = subprocess.run(["pdffonts", str(pdfs[edition])], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows, "no fonts listed"
+    families = set()
+    for row in rows:
+        name, *_rest = row.split()
+        emb, sub = row.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), row
+        families.add(re.sub(r"^[A-Z]{6}\+", "", name).rsplit("-", 1)[0] if "-" in name else name)
+    base = {re.sub(r"^[A-Z]{6}\+", "", row.split()[0]) for row in rows}
+    assert all(name.startswith(("Noto-Sans", "Noto-Serif")) for name in base), base
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_metadata_language_and_pdfua(pdfs, guide, edition):
+    reader = PdfReader(pdfs[edition])
+    info = reader.metadata
+    assert info.title.startswith(guide.meta.title)
+    assert info.author == guide.meta.publisher
+    assert info.subject and guide.meta.subtitle in info.subject
+    assert "customs officer" in info["/Keywords"]
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == edition
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+
+
+def _links(reader: PdfReader) -> tuple[set[str], int]:
+    uris, internal = set(), 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            action = annot.get("/A")
+            if action and "/URI" in action:
+                uris.add(str(action["/URI"]))
+            elif "/Dest" in annot:
+                internal += 1
+    return uris, internal
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_links_are_clickable(pdfs, guide, edition):
+    uris, internal = _links(PdfReader(pdfs[edition]))
+    ed = guide.editions[edition]
+    assert internal >= len(guide.sections)
+    assert ed.careers_url in uris
+    for link in ed.links:
+        assert link.url in uris
+    for source in ed.sources.values():
+        assert source.url in uris or any(u.startswith(source.url[:40]) for u in uris)
+
+
+def _decode_qr_codes(pdf: Path, page: int, tmp: Path) -> set[str]:
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+
+    prefix = tmp / f"p{page}"
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), str(pdf), str(prefix)], check=True)
+    image = next(tmp.glob(f"p{page}*.png"))
+    return {symbol.data.decode() for symbol in decode(Image.open(image))}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_back_cover_qr_code_decodes_to_the_printed_url(pdfs, guide, edition, tmp_path):
+    texts = page_texts(pdfs[edition])
+    url = guide.editions[edition].careers_url
+    assert url in flat(texts[-1])
+    assert _decode_qr_codes(pdfs[edition], len(texts), tmp_path) == {url}
+
+
+def test_resources_qr_codes_match_printed_urls(pdfs, guide, tmp_path):
+    edition = guide.editions["en-GB"]
+    texts = page_texts(pdfs["en-GB"])
+    found: set[str] = set()
+    for number, text in enumerate(texts[1:-1], 2):
+        if not any(link.title in flat(text) for link in edition.links):
+            continue
+        codes = _decode_qr_codes(pdfs["en-GB"], number, tmp_path)
+        for code in codes:
+            assert code in flat(text).replace(" ", ""), (number, code)
+        found |= codes
+    assert {link.url for link in edition.links} <= found
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_fact_source_is_listed(pdfs, guide, edition):
+    texts = page_texts(pdfs[edition])
+    start = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Sources"))
+    sources_page = flat(" ".join(texts[start:]))
+    used = {ref for fact in guide.editions[edition].requirements for ref in fact.source}
+    for key in used:
+        assert guide.editions[edition].sources[key].title in sources_page
+
+
+def test_cover_and_back_cover_carry_no_page_number(pdfs):
+    texts = page_texts(pdfs["en-GB"])
+    assert not re.search(r"^\s*1\s*$", texts[0], re.M)
+    assert not re.search(rf"^\s*{len(texts)}\s*$", texts[-1], re.M)
+    assert re.search(r"^\s*4\s*$", texts[3], re.M)
+
+
+def test_conditional_content_follows_the_edition(pdfs):
+    us = flat(" ".join(page_texts(pdfs["en-US"])))
+    gb = flat(" ".join(page_texts(pdfs["en-GB"])))
+    assert "U.S. Customs and Border Protection" in us
+    assert "U.S. Customs and Border Protection" not in gb
+    assert "Border Force" in gb
