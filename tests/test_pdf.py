@@ -192,3 +192,18 @@ def test_conditional_content_follows_the_edition(pdfs):
     assert "U.S. Customs and Border Protection" in us
     assert "U.S. Customs and Border Protection" not in gb
     assert "Border Force" in gb
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_text_within_5mm_of_the_trim(pdfs, edition):
+    """Words stay inside their pages with a 5 mm safety margin (nothing overflows its box)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdfs[edition]), "-"], capture_output=True, text=True, check=True)
+    safe = 5 / 25.4 * 72
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html.stdout, re.S)
+    assert pages
+    for number, (width, height, body) in enumerate(pages, 1):
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body
+        ):
+            assert float(x0) >= safe and float(x1) <= float(width) - safe, (number, word, x0, x1)
+            assert float(y0) >= safe and float(y1) <= float(height) - safe, (number, word, y0, y1)

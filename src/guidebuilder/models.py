@@ -305,3 +305,4 @@ class UiStrings(Model):
     scan_to_open: Text
     back_cover_text: Text
     published_by: Text
+    cover_art: Text
