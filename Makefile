@@ -6,7 +6,7 @@ GB := $(BIN)/guidebuilder
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
-FORMATS ?= pdf
+FORMATS ?= pdf epub
 
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := poppler-utils libzbar0
@@ -53,6 +53,7 @@ check: $(INSTALLED)
 
 $(TEST_INSTALLED): $(INSTALLED)
 	@tools/system-deps.sh $(TEST_DEBS)
+	@command -v java >/dev/null || tools/system-deps.sh default-jre-headless
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $@
 

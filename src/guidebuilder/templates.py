@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 
 @lru_cache(maxsize=8)
@@ -21,7 +23,22 @@ def environment(search_path: Sequence[Path]) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["refs"] = _refs
+    env.filters["demote"] = _demote
+    env.filters["inner_svg"] = _inner_svg
+    env.globals.update(medium="print", ref_base="", hb="h3", image_base="")
     return env
+
+
+def _demote(html: str) -> Markup:
+    """Body headings one level up (h3 → h2) for documents whose section title is h1."""
+    return Markup(re.sub(r"<(/?)h([3-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", str(html)))
+
+
+def _inner_svg(svg: str) -> Markup:
+    """The children of an SVG document's root element, for nesting in another SVG."""
+    body = re.sub(r"^.*?<svg\b[^>]*>", "", str(svg), count=1, flags=re.S)
+    body = re.sub(r"</svg>\s*$", "", body.rstrip())
+    return Markup(re.sub(r"<title>.*?</title>", "", body, flags=re.S))
 
 
 def _refs(numbers: Sequence[int]) -> str:

@@ -58,7 +58,7 @@ def _line_of_stray(text: str) -> int:
 def _markdown(language: str) -> Any:
     from markdown_it import MarkdownIt
 
-    options = {"html": True, "typographer": True, "quotes": QUOTES.get(language, QUOTES["en"])}
+    options = {"html": True, "xhtmlOut": True, "typographer": True, "quotes": QUOTES.get(language, QUOTES["en"])}
     return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
 
 

