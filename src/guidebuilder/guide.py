@@ -74,6 +74,10 @@ def _load_sections(reader: Reader, root: Path, origins: dict[str, Origin]) -> di
         if loaded is None:
             continue
         origin, body = loaded
+        if "body" in origin.doc.data:
+            line = origin.doc.line_of(("body",))
+            reader.problem(origin.path, line, "body", "unknown field: the body is the text after the front matter")
+            continue
         section = reader.model(Section, {**origin.doc.data, "body": body}, origin)
         if section is None:
             continue
@@ -135,6 +139,9 @@ def _check_cross_file(
 ) -> None:
     """Rules that span files: section order, conditions, references, assets."""
     guide_origin = origins["guide"]
+    # A file that failed to load may hold the id a rule looks for: say nothing rather than something false.
+    sections_failed = any(p.path.startswith(reader.name(root / "sections") + "/") for p in reader.problems)
+    unloaded = {p.stem for p in (root / "editions").glob("*.yaml")} - editions.keys()
     seen: set[str] = set()
     for index, sid in enumerate(meta.sections):
         line = guide_origin.line(("sections", index))
@@ -145,7 +152,7 @@ def _check_cross_file(
                 f"sections.{index}",
                 f"section '{sid}' is listed twice",
             )
-        elif sid not in sections and not _failed_section(reader, sid):
+        elif sid not in sections and not sections_failed:
             reader.problem(
                 guide_origin.path,
                 line,
@@ -161,7 +168,7 @@ def _check_cross_file(
             "id",
             f"section '{sid}' is not listed in guide.yaml sections",
         )
-    if editions and meta.default_edition not in editions:
+    if editions and meta.default_edition not in editions and meta.default_edition not in unloaded:
         reader.problem(
             guide_origin.path,
             guide_origin.line(("default_edition",)),
@@ -169,6 +176,7 @@ def _check_cross_file(
             f"no edition '{meta.default_edition}'",
         )
     known = set(editions) | {e.country for e in editions.values()}
+    known |= unloaded | {stem.rpartition("-")[2] for stem in unloaded}  # an edition's file is named by its id
     for sid, section in sections.items():
         origin = origins[f"section:{sid}"]
         for loc, item in _conditionals(section):
@@ -176,12 +184,14 @@ def _check_cross_file(
         for loc, figure in _figures(section):
             _check_figure(reader, root, origin, loc, figure)
     for eid, edition in editions.items():
-        _check_edition_refs(reader, edition, sections, strings, known, origins[f"edition:{eid}"])
-
-
-def _failed_section(reader: Reader, sid: str) -> bool:
-    """True when a section file failed to load, so its id may exist: avoid a second message."""
-    return any(p.path.startswith("guide/sections/") for p in reader.problems)
+        origin = origins[f"edition:{eid}"]
+        for sid, override in edition.overrides.items():
+            for index, block in enumerate(override.blocks or ()):
+                loc = ("overrides", sid, "blocks", index)
+                _check_selectors(reader, origin, loc, block, known)
+                if isinstance(block, Figure):
+                    _check_figure(reader, root, origin, loc, block)
+        _check_edition_refs(reader, root, edition, sections, strings, sections_failed, origin)
 
 
 def _conditionals(section: Section) -> Iterator[tuple[tuple[Any, ...], Conditional]]:
@@ -211,7 +221,8 @@ def _check_selectors(
                     origin.path,
                     origin.line(where),
                     ".".join(map(str, where)),
-                    f"'{selector}' is neither an edition nor a country of an edition; known: {', '.join(sorted(known))}",
+                    f"'{selector}' is neither an edition nor a country of an edition; "
+                    f"known: {', '.join(sorted(known))}",
                 )
 
 
@@ -229,13 +240,14 @@ def _check_figure(reader: Reader, root: Path, origin: Origin, loc: tuple[Any, ..
 
 def _check_edition_refs(
     reader: Reader,
+    root: Path,
     edition: Edition,
     sections: dict[str, Section],
     strings: dict[str, UiStrings],
-    known: set[str],
+    sections_failed: bool,
     origin: Origin,
 ) -> None:
-    if edition.language not in strings:
+    if edition.language not in strings and not (root / "strings" / f"{edition.language}.yaml").is_file():
         reader.problem(
             origin.path,
             origin.line(("language",)),
@@ -243,7 +255,7 @@ def _check_edition_refs(
             f"no interface strings for '{edition.language}' (guide/strings/{edition.language}.yaml)",
         )
     for sid in edition.overrides:
-        if sid not in sections:
+        if sid not in sections and not sections_failed:
             reader.problem(
                 origin.path,
                 origin.line(("overrides", sid)),

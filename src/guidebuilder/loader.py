@@ -53,11 +53,11 @@ class Reader:
         """The file's text, or None after recording why it cannot be read."""
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                self.problem(path, 0, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
+                self.problem(path, 1, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
                 return None
             raw = path.read_bytes()
         except OSError as exc:
-            self.problem(path, 0, "", f"cannot read file: {exc.strerror}")
+            self.problem(path, 1, "", f"cannot read file: {exc.strerror}")
             return None
         if raw.startswith(b"\xef\xbb\xbf"):
             self.problem(
@@ -124,7 +124,7 @@ class Reader:
             return cls.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
-                loc = _data_loc(data, error["loc"])
+                loc = _data_loc(data, error["loc"] + tuple((error.get("ctx") or {}).get("at", ())))
                 field = ".".join(str(part) for part in loc)
                 self.problem(origin.path, origin.line(loc), field, _message(error))
             return None
@@ -142,8 +142,8 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
             and part in data
         ):
             data = data[part]
-        elif isinstance(data, dict) or isinstance(data, list):
-            if isinstance(part, str) and (part in _TAGS or "[" in part):
+        elif isinstance(data, (dict, list)):
+            if isinstance(part, str) and (isinstance(data, dict) and data.get("type") == part or "[" in part):
                 continue
             result.append(part)
             data = None
@@ -168,6 +168,10 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown block type; expected one of: {', '.join(sorted(_TAGS))}"
     if kind == "union_tag_not_found":
         return "block has no 'type'"
+    if kind in ("tuple_type", "list_type"):
+        return "must be a list of items"
+    if kind in ("dict_type", "model_type"):
+        return "must be a mapping of fields (key: value)"
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -19,6 +19,7 @@ from .types import (
     Slug,
     Text,
     Url,
+    located,
 )
 
 Items = Annotated[tuple[Text, ...], Field(min_length=1)]
@@ -86,7 +87,7 @@ class Table(Conditional):
     def _rows_fit_header(self) -> Table:
         for index, row in enumerate(self.rows):
             if len(row) != len(self.header):
-                raise ValueError(f"row {index + 1} has {len(row)} cells, the header has {len(self.header)}")
+                raise located(f"row {index + 1} has {len(row)} cells, the header has {len(self.header)}", "rows", index)
         return self
 
 
@@ -177,7 +178,7 @@ class Pay(Model):
     @model_validator(mode="after")
     def _range_ordered(self) -> Pay:
         if self.amount_max is not None and self.amount_max < self.amount:
-            raise ValueError("amount_max is below amount")
+            raise located("amount_max is below amount", "amount_max")
         return self
 
 
@@ -240,7 +241,8 @@ class Edition(Model):
     def _tag_matches(self) -> Edition:
         language, _, region = self.id.rpartition("-")
         if not self.id.startswith(self.language + "-") or region != self.country:
-            raise ValueError(f"id '{self.id}' does not match language '{self.language}' and country '{self.country}'")
+            message = f"id '{self.id}' does not match language '{self.language}' and country '{self.country}'"
+            raise located(message, "id")
         return self
 
 

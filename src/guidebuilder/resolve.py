@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -239,11 +239,17 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
 
 
 def check_editions(guide: Guide, build_date: date) -> list[Problem]:
-    """Resolve every edition, returning every problem found."""
-    problems: list[Problem] = []
+    """Resolve every edition, returning every problem found; one found in only some editions names them."""
+    found: dict[Problem, list[str]] = {}
     for edition_id in guide.editions:
         try:
             resolve(guide, edition_id, build_date)
         except ContentError as exc:
-            problems.extend(exc.problems)
-    return problems
+            for problem in exc.problems:
+                found.setdefault(problem, []).append(edition_id)
+    return [
+        problem
+        if len(ids) == len(guide.editions)
+        else replace(problem, message=f"{problem.message} (edition{'s' * (len(ids) > 1)} {', '.join(ids)})")
+        for problem, ids in found.items()
+    ]

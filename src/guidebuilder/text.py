@@ -35,7 +35,6 @@ def fill(text: str, context: Mapping[str, Any]) -> str:
             found = found[part]
         return str(found)
 
-    filled = PLACEHOLDER.sub(value, text)
     stray = TEMPLATE_SYNTAX.search(PLACEHOLDER.sub("", text))
     if stray:
         line = _line_of_stray(text)
@@ -44,7 +43,7 @@ def fill(text: str, context: Mapping[str, Any]) -> str:
             f"found template syntax '{stray.group()}'",
             line,
         )
-    return filled
+    return PLACEHOLDER.sub(value, text)
 
 
 def _line_of_stray(text: str) -> int:

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BCP47 = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[A-Z][a-z]{3}))?-(?P<region>[A-Z]{2})$")
@@ -46,6 +47,11 @@ def _languages() -> frozenset[str]:
     from babel import Locale
 
     return frozenset(Locale("en").languages)
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """An error a model validator raises about one of its fields or items, so the loader can show its line."""
+    return PydanticCustomError("value_error", message, {"at": at})
 
 
 def _slug(value: str) -> str:
@@ -148,7 +154,10 @@ class AsOf(Model):
         if not match:
             raise ValueError(f"'{value}' is not a date: YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
-        date(year, month or 1, day or 1)  # raises on impossible dates
+        try:
+            date(year, month or 1, day or 1)
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a valid date: {exc}") from None
         return {"year": year, "month": month, "day": day}
 
     @model_validator(mode="after")

@@ -46,6 +46,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 MAX_DEPTH = 40
+MAX_NODES = 100_000
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> Positioned:
@@ -53,51 +54,58 @@ def parse_yaml(text: str, line_offset: int = 0) -> Positioned:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, opened = exc.problem_mark, exc.context_mark
+        if opened is not None and (mark is None or "flow" in (exc.context or "") or not text[mark.index :].strip()):
+            mark = opened  # an unclosed bracket or quote: show the line where it was opened
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        raise YamlSyntaxError(f"malformed YAML: {exc.problem or exc}", line) from None
+        what = ", ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        raise YamlSyntaxError(f"malformed YAML: {what}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"malformed YAML: {exc}", line_offset + 1) from None
+    except RecursionError:
+        raise YamlSyntaxError(f"structure nested deeper than {MAX_DEPTH} levels", line_offset + 1) from None
     if node is None:
         return Positioned(None, {}, line_offset + 1)
     lines: dict[Loc, int] = {}
-    data = _build(node, (), lines, line_offset, 0)
+    data = _build(node, (), lines, line_offset, 0, [MAX_NODES])
     return Positioned(data, lines, node.start_mark.line + 1 + line_offset)
 
 
-def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int, depth: int) -> Any:
+def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int, depth: int, budget: list[int]) -> Any:
     """Turn a composed node into Python data, recording lines."""
     line = node.start_mark.line + 1 + offset
     if depth > MAX_DEPTH:
         raise YamlSyntaxError(f"structure nested deeper than {MAX_DEPTH} levels", line)
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlSyntaxError(f"more than {MAX_NODES:,} values; are aliases (*name) nested?", offset + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
             key_line = key_node.start_mark.line + 1 + offset
-            if not isinstance(key, (str, int)):
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlSyntaxError("mapping keys must be plain text", key_line)
+            key = key_node.value  # keys are names: `yes:` or `2024:` stay text, not true or 2024
             if key in result:
                 raise YamlSyntaxError(f"duplicate key '{key}'", key_line)
             lines[loc + (key,)] = key_line
-            result[key] = _build(value_node, loc + (key,), lines, offset, depth + 1)
+            result[key] = _build(value_node, loc + (key,), lines, offset, depth + 1, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[loc + (index,)] = item.start_mark.line + 1 + offset
-            items.append(_build(item, loc + (index,), lines, offset, depth + 1))
+            items.append(_build(item, loc + (index,), lines, offset, depth + 1, budget))
         return items
-    return _scalar(node)
+    return _scalar(node, offset)
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _scalar(node: yaml.Node, offset: int) -> Any:
     """Construct a scalar with the safe constructors."""
-    if not isinstance(node, yaml.ScalarNode):
-        raise YamlSyntaxError("mapping keys must be plain text", node.start_mark.line + 1)
+    line = node.start_mark.line + 1 + offset
     if node.tag == "tag:yaml.org,2002:str":
         return node.value
     try:
         return _Loader(" ").construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"malformed YAML value: {exc}", node.start_mark.line + 1) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise YamlSyntaxError(f"malformed YAML value: {exc}", line) from None
