@@ -13,9 +13,13 @@ TEST_DEBS := poppler-utils libzbar0
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
-SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) $(wildcard guide/strings/*.yaml) \
+SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) \
           $(shell find layouts src/guidebuilder -type f -not -name '*.pyc' 2>/dev/null)
 out = dist/$(1)/$(SLUG)-$(1).pdf
+lang = $(firstword $(subst -, ,$(1)))
+# What one edition is made from: its file, the shared source, and its language's strings and translations.
+inputs = guide/editions/$(1).yaml guide/strings/$(call lang,$(1)).yaml \
+         $(wildcard guide/translations/$(call lang,$(1))/*) $(SHARED)
 
 # Which editions `make edition` builds: EDITION=fr-CA (one) or COUNTRY=ca (all of a country).
 ifdef EDITION
@@ -36,7 +40,7 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 define EDITION_RULE
-$(call out,$(1)): guide/editions/$(1).yaml $$(SHARED) $$(INSTALLED)
+$(call out,$(1)): $(call inputs,$(1)) $$(INSTALLED)
 	$$(GB) build $(1) $$(foreach f,$$(FORMATS),--format $$(f))
 endef
 $(foreach e,$(EDITIONS),$(eval $(call EDITION_RULE,$(e))))

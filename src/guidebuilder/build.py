@@ -14,6 +14,7 @@ from .guide import Guide, load_guide
 from .outputs import output_path, write_atomic
 from .project import Project
 from .resolve import check_editions, resolve
+from .translations import stale_translations
 from .warnings import stale_figures
 from .writers import DEFAULT_FORMATS, WRITERS, get_writer
 
@@ -58,7 +59,7 @@ def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
     guide = load_guide(project.guide_dir)
     today = build_date(project)
     problems = check_editions(guide, today)
-    warnings = stale_figures(guide, today)
+    warnings = stale_figures(guide, today) + stale_translations(guide)
     if strict:
         problems.extend(warnings)
         warnings = []

@@ -32,7 +32,7 @@ def explain(project: Project, edition_id: str) -> str:
         f"  apply steps: {len(edition.apply.steps)}, links: {len(edition.links)}, sources: {len(edition.sources)}"
     )
     lines += ["", "sections:"]
-    for section in guide.sections:
+    for section in guide.sections_for(edition.language):
         lines += _explain_section(section, edition, edition.overrides.get(section.id) is not None)
     return "\n".join(lines)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .errors import ContentError, Problem
-from .loader import Origin, Reader
-from .models import Conditional, Edition, Figure, GuideMeta, Section, UiStrings
+from .loader import Origin, Reader, load_section_files
+from .models import Conditional, Edition, Figure, GuideMeta, GuideText, Section, UiStrings
+from .translations import check_translations, load_translations
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,27 @@ class Guide:
     editions: Mapping[str, Edition]
     strings: Mapping[str, UiStrings]
     origins: Mapping[str, Origin]
+    translations: Mapping[str, Mapping[str, Section]] = field(default_factory=lambda: MappingProxyType({}))
+    texts: Mapping[str, GuideText] = field(default_factory=lambda: MappingProxyType({}))
 
-    def section_origin(self, section_id: str) -> Origin:
-        """The file a section came from."""
+    def sections_for(self, language: str) -> tuple[Section, ...]:
+        """The sections in a language: translations, or the source text for the guide's own language."""
+        translated = self.translations.get(language)
+        if language == self.meta.language or translated is None:
+            return self.sections
+        return tuple(translated[section.id] for section in self.sections)
+
+    def meta_for(self, language: str) -> GuideMeta:
+        """Guide metadata with title, subtitle, lead and keywords in a language."""
+        text = self.texts.get(language)
+        if language == self.meta.language or text is None:
+            return self.meta
+        return self.meta.model_copy(update=text.model_dump(exclude={"source_hash"}))
+
+    def section_origin(self, section_id: str, language: str | None = None) -> Origin:
+        """The file a section (or its translation) came from."""
+        if language and language != self.meta.language and f"section:{language}:{section_id}" in self.origins:
+            return self.origins[f"section:{language}:{section_id}"]
         return self.origins[f"section:{section_id}"]
 
     def edition_origin(self, edition_id: str) -> Origin:
@@ -41,11 +60,15 @@ def load_guide(root: Path) -> Guide:
         raise ContentError([Problem(reader.name(root / "guide.yaml"), 0, "", "file not found")])
     origins: dict[str, Origin] = {}
     meta = _load_meta(reader, root, origins)
-    sections = _load_sections(reader, root, origins)
+    sections = load_section_files(reader, root / "sections", Section, "section", origins)
     editions = _load_editions(reader, root, origins)
     strings = _load_strings(reader, root, origins)
+    translations, texts = load_translations(reader, root, origins)
     if meta is not None:
         _check_cross_file(reader, root, meta, sections, editions, strings, origins)
+        for language, translated in translations.items():
+            _check_sections(reader, root, translated, editions, origins, f"section:{language}")
+        check_translations(reader, root, meta, sections, editions, translations, texts, origins)
     if reader.problems:
         raise ContentError(reader.problems)
     ordered = tuple(sections[sid] for sid in meta.sections)
@@ -56,6 +79,8 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(dict(sorted(editions.items()))),
         MappingProxyType(strings),
         MappingProxyType(origins),
+        MappingProxyType({k: MappingProxyType(v) for k, v in translations.items()}),
+        MappingProxyType(texts),
     )
 
 
@@ -65,34 +90,6 @@ def _load_meta(reader: Reader, root: Path, origins: dict[str, Origin]) -> GuideM
         return None
     origins["guide"] = origin
     return reader.model(GuideMeta, origin.doc.data, origin)
-
-
-def _load_sections(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, Section]:
-    sections: dict[str, Section] = {}
-    for path in sorted((root / "sections").glob("*.md")):
-        loaded = reader.front_matter_file(path)
-        if loaded is None:
-            continue
-        origin, body = loaded
-        if "body" in origin.doc.data:
-            line = origin.doc.line_of(("body",))
-            reader.problem(origin.path, line, "body", "unknown field: the body is the text after the front matter")
-            continue
-        section = reader.model(Section, {**origin.doc.data, "body": body}, origin)
-        if section is None:
-            continue
-        if section.id in sections:
-            first = origins[f"section:{section.id}"].path
-            reader.problem(
-                origin.path,
-                origin.line(("id",)),
-                "id",
-                f"duplicate section id '{section.id}' (also in {first})",
-            )
-            continue
-        sections[section.id] = section
-        origins[f"section:{section.id}"] = origin
-    return sections
 
 
 def _load_editions(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, Edition]:
@@ -175,14 +172,8 @@ def _check_cross_file(
             "default_edition",
             f"no edition '{meta.default_edition}'",
         )
-    known = set(editions) | {e.country for e in editions.values()}
-    known |= unloaded | {stem.rpartition("-")[2] for stem in unloaded}  # an edition's file is named by its id
-    for sid, section in sections.items():
-        origin = origins[f"section:{sid}"]
-        for loc, item in _conditionals(section):
-            _check_selectors(reader, origin, loc, item, known)
-        for loc, figure in _figures(section):
-            _check_figure(reader, root, origin, loc, figure)
+    known = _known_selectors(root, editions)
+    _check_sections(reader, root, sections, editions, origins, "section")
     for eid, edition in editions.items():
         origin = origins[f"edition:{eid}"]
         for sid, override in edition.overrides.items():
@@ -192,6 +183,31 @@ def _check_cross_file(
                 if isinstance(block, Figure):
                     _check_figure(reader, root, origin, loc, block)
         _check_edition_refs(reader, root, edition, sections, strings, sections_failed, origin)
+
+
+def _known_selectors(root: Path, editions: dict[str, Edition]) -> set[str]:
+    """Edition ids and countries a condition may name (files that failed to load count too)."""
+    unloaded = {p.stem for p in (root / "editions").glob("*.yaml")} - editions.keys()
+    known = set(editions) | {e.country for e in editions.values()}
+    return known | unloaded | {stem.rpartition("-")[2] for stem in unloaded}
+
+
+def _check_sections(
+    reader: Reader,
+    root: Path,
+    sections: dict[str, Section],
+    editions: dict[str, Edition],
+    origins: dict[str, Origin],
+    prefix: str,
+) -> None:
+    """Conditions name known editions or countries; figures exist inside the guide."""
+    known = _known_selectors(root, editions)
+    for sid, section in sections.items():
+        origin = origins[f"{prefix}:{sid}"]
+        for loc, item in _conditionals(section):
+            _check_selectors(reader, origin, loc, item, known)
+        for loc, figure in _figures(section):
+            _check_figure(reader, root, origin, loc, figure)
 
 
 def _conditionals(section: Section) -> Iterator[tuple[tuple[Any, ...], Conditional]]:

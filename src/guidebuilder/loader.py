@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
+from .models import Section
 from .yamlpos import Positioned, YamlSyntaxError, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000
@@ -178,3 +179,34 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "literal_error":
         return f"{message}, got {error['input']!r}"
     return message[0].lower() + message[1:] if message else kind
+
+
+def load_section_files(
+    reader: Reader, folder: Path, model: type[Section], prefix: str, origins: dict[str, Origin]
+) -> dict[str, Section]:
+    """Every section file in a folder, validated against model; origins keyed prefix:id."""
+    sections: dict[str, Section] = {}
+    for path in sorted(folder.glob("*.md")):
+        loaded = reader.front_matter_file(path)
+        if loaded is None:
+            continue
+        origin, body = loaded
+        if "body" in origin.doc.data:
+            line = origin.doc.line_of(("body",))
+            reader.problem(origin.path, line, "body", "unknown field: the body is the text after the front matter")
+            continue
+        section = reader.model(model, {**origin.doc.data, "body": body}, origin)
+        if section is None:
+            continue
+        if section.id in sections:
+            first = origins[f"{prefix}:{section.id}"].path
+            reader.problem(
+                origin.path,
+                origin.line(("id",)),
+                "id",
+                f"duplicate section id '{section.id}' (also in {first})",
+            )
+            continue
+        sections[section.id] = section
+        origins[f"{prefix}:{section.id}"] = origin
+    return sections

@@ -134,6 +134,25 @@ class Section(Conditional):
     blocks: tuple[Block, ...] = ()
 
 
+SourceHash = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
+
+
+class TranslatedSection(Section):
+    """A section in another language; source_hash names the version of the source it translates."""
+
+    source_hash: SourceHash
+
+
+class GuideText(Model):
+    """The guide's own texts in another language, from translations/<lang>/guide.yaml."""
+
+    title: Text
+    subtitle: Text
+    lead: Text
+    keywords: tuple[Text, ...] = ()
+    source_hash: SourceHash
+
+
 class SectionOverride(Model):
     """Per-edition replacement of section fields."""
 
@@ -265,6 +284,7 @@ class GuideMeta(Model):
     version: Text
     keywords: tuple[Text, ...] = ()
     default_edition: EditionTag
+    language: LanguageCode = "en"
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0

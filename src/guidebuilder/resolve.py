@@ -47,7 +47,7 @@ def placeholder_context(guide: Guide, edition: Edition) -> dict[str, Any]:
     data["agency"]["short"] = edition.agency.short or edition.agency.name
     data["country"] = {"code": edition.country, "name": fmt.country_name(edition.country, edition.id)}
     data["edition"] = {"id": edition.id, "language": edition.language}
-    data["guide"] = {"title": guide.meta.title, "publisher": guide.meta.publisher}
+    data["guide"] = {"title": guide.meta_for(edition.language).title, "publisher": guide.meta.publisher}
     return data
 
 
@@ -102,7 +102,8 @@ class Resolver:
 
     def section(self, section: Section, number: int) -> BookSection:
         """A section with its override applied and its text resolved."""
-        origins = {name: self.guide.section_origin(section.id) for name in ("title", "summary", "body", "blocks")}
+        source = self.guide.section_origin(section.id, self.language)
+        origins = dict.fromkeys(("title", "summary", "body", "blocks"), source)
         prefix: dict[str, tuple[Any, ...]] = {name: () for name in origins}
         override = self.edition.overrides.get(section.id)
         if override is not None:
@@ -211,17 +212,16 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
     resolver = Resolver(guide, edition)
     numbers = SourceNumbers(edition)
     facts = _facts(resolver, numbers, guide.edition_origin(edition_id))
-    kept = [s for s in guide.sections if decide(s, edition)[0]]
+    kept = [s for s in guide.sections_for(edition.language) if decide(s, edition)[0]]
     sections = tuple(resolver.section(s, n) for n, s in enumerate(kept, 1))
     if resolver.problems:
         raise ContentError(resolver.problems)
     tag = edition.id
-    dates = [p.as_of for p in edition.pay]
-    newest = max(dates, key=lambda d: d.earliest()) if dates else None
+    figures_as_of = _figures_span(edition, tag)
     country = fmt.country_name(edition.country, tag)
     language = fmt.language_name(edition.language, tag)
     return Book(
-        meta=guide.meta,
+        meta=guide.meta_for(edition.language),
         edition=edition,
         strings=guide.strings[edition.language],
         locale=tag,
@@ -230,12 +230,22 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         edition_label=f"{country} · {language}",
         build_date=build_date,
         build_date_text=fmt.long_date(build_date, tag),
-        figures_as_of=fmt.as_of(newest, tag) if newest else None,
+        figures_as_of=figures_as_of,
         sections=sections,
         facts=facts,
         sources=numbers.notes(tag),
         careers_qr=qr_svg(edition.careers_url),
     )
+
+
+def _figures_span(edition: Edition, tag: str) -> str | None:
+    """The date of the pay figures, or the span of their years when they differ."""
+    dates = sorted((p.as_of for p in edition.pay), key=lambda d: d.earliest())
+    if not dates:
+        return None
+    if dates[0].year == dates[-1].year:
+        return fmt.as_of(dates[-1], tag)
+    return f"{dates[0].year}\u2013{dates[-1].year}"
 
 
 def check_editions(guide: Guide, build_date: date) -> list[Problem]:

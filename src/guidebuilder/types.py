@@ -78,6 +78,9 @@ def _language(value: str) -> str:
     return value
 
 
+check_language = _language
+
+
 def _edition_tag(value: str) -> str:
     match = BCP47.match(value)
     if not match:

@@ -1,0 +1,138 @@
+"""Language editions: translations used, complete, traceable to their source; locale formatting."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from guidebuilder import locale as fmt
+from guidebuilder.translations import source_hash
+from guidebuilder.types import AsOf
+
+from .conftest import run_cli
+
+
+def add_french(project: Path) -> Path:
+    """Turn the fixture into a bilingual guide: fr strings, fr translations, an fr-CA edition."""
+    guide = project / "guide"
+    shutil.copy(guide / "strings" / "en.yaml", guide / "strings" / "fr.yaml")
+    folder = guide / "translations" / "fr"
+    folder.mkdir(parents=True)
+    for source in sorted((guide / "sections").glob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        text = text.replace("title: ", "title: FR ", 1).replace(
+            "---\n", f'---\nsource_hash: "{source_hash(source)}"\n', 1
+        )
+        (folder / source.name).write_text(text, encoding="utf-8")
+    (folder / "guide.yaml").write_text(
+        "title: Guide de test\nsubtitle: Un petit guide\nlead: Un court paragraphe.\n"
+        f'keywords: [test]\nsource_hash: "{source_hash(guide / "guide.yaml")}"\n',
+        encoding="utf-8",
+    )
+    edition = (guide / "editions" / "en-US.yaml").read_text(encoding="utf-8")
+    edition = edition.replace("id: en-US", "id: fr-CA").replace("country: US", "country: CA")
+    edition = edition.replace("language: en", "language: fr").replace("currency: USD", "currency: CAD")
+    (guide / "editions" / "fr-CA.yaml").write_text(edition, encoding="utf-8")
+    return folder
+
+
+def test_language_edition_uses_translations(runner, project: Path):
+    add_french(project)
+    result = run_cli(runner, "build", "fr-CA", "-f", "html", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    html = (project / "dist" / "fr-CA" / "fixture-guide-fr-CA.html").read_text(encoding="utf-8")
+    assert '<html lang="fr-CA">' in html
+    assert "FR Introduction" in html
+    assert "Guide de test" in html
+    assert "50\u00a0000\u00a0$–60\u00a0000\u00a0$" in html
+
+
+def test_missing_translation_fails_check(runner, project: Path):
+    folder = add_french(project)
+    (folder / "02-pay.md").unlink()
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert "guide/translations/fr: missing translation of section 'pay' (needed by fr-CA)" in result.stderr
+
+
+def test_missing_guide_texts_fail_check(runner, project: Path):
+    folder = add_french(project)
+    (folder / "guide.yaml").unlink()
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert "missing guide.yaml" in result.stderr
+
+
+def test_missing_interface_string_fails_check(runner, project: Path):
+    add_french(project)
+    strings = project / "guide" / "strings" / "fr.yaml"
+    strings.write_text(re.sub(r"^notes: .*\n", "", strings.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert re.search(r"^guide/strings/fr\.yaml:\d+: notes: field required$", result.stderr, re.M)
+
+
+def test_translation_of_unknown_section_fails(runner, project: Path):
+    folder = add_french(project)
+    text = (folder / "03-local.md").read_text(encoding="utf-8").replace("id: local", "id: elsewhere")
+    (folder / "03-local.md").write_text(text, encoding="utf-8")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert "guide/translations/fr/03-local.md:3: id: translation of unknown section 'elsewhere'" in result.stderr
+
+
+def test_stale_translation_warns_and_fails_strict(runner, project: Path):
+    add_french(project)
+    source = project / "guide" / "sections" / "02-pay.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new sentence in the source.\n", encoding="utf-8")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 0
+    assert "guide/translations/fr/02-pay.md:2: source_hash: warning: translation made from an older" in result.stderr
+    assert f'set source_hash: "{source_hash(source)}"' in result.stderr
+    strict = run_cli(runner, "check", "--strict", "-C", str(project))
+    assert strict.exit_code == 1
+    assert "translations/fr/02-pay.md:2" in strict.stderr
+
+
+def test_explain_reads_the_translation(runner, project: Path):
+    add_french(project)
+    result = run_cli(runner, "explain", "fr-CA", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    assert "out local: only_in GB" in result.stdout
+    assert '"name": "Canada"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "tag, currency, expected",
+    [
+        ("en-US", "USD", "$59,966–$122,955"),
+        ("en-GB", "GBP", "£28,000–£29,400"),
+        ("fr-CA", "CAD", "59\u00a0966\u00a0$–122\u00a0955\u00a0$"),
+        ("de-DE", "EUR", "59.966\u00a0€–122.955\u00a0€"),
+    ],
+)
+def test_money_follows_the_locale(tag, currency, expected):
+    low, high = (Decimal(28000), Decimal(29400)) if currency == "GBP" else (Decimal(59966), Decimal(122955))
+    assert fmt.money_range(low, high, currency, tag).replace("\u202f", "\u00a0") == expected
+
+
+@pytest.mark.parametrize(
+    "tag, value, expected",
+    [
+        ("en-US", "2024-11", "November 2024"),
+        ("fr-CA", "2024-11", "novembre 2024"),
+        ("de-DE", "2024-11-01", "1. November 2024"),
+        ("en-GB", "2022", "2022"),
+    ],
+)
+def test_dates_follow_the_locale(tag, value, expected):
+    assert fmt.as_of(AsOf.model_validate(value), tag) == expected
+
+
+def test_names_in_the_edition_language():
+    assert fmt.country_name("DE", "de-DE") == "Deutschland"
+    assert fmt.language_name("fr", "fr-CA") == "Français"
