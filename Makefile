@@ -6,7 +6,7 @@ GB := $(BIN)/guidebuilder
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
-FORMATS ?= pdf epub
+FORMATS ?= pdf print booklet epub
 
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := poppler-utils libzbar0

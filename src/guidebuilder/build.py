@@ -16,7 +16,7 @@ from .project import Project
 from .resolve import check_editions, resolve
 from .translations import stale_translations
 from .warnings import stale_figures
-from .writers import DEFAULT_FORMATS, WRITERS, get_writer
+from .writers import DEFAULT_FORMATS, FORMATS
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     """The requested formats, each known."""
     chosen = tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS
     for fmt in chosen:
-        if fmt not in WRITERS:
-            raise UsageError(f"unknown format '{fmt}'; known formats: {', '.join(WRITERS)}")
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format '{fmt}'; known formats: {', '.join(FORMATS)}")
     return chosen
 
 
@@ -111,11 +111,11 @@ def build(
     books = [resolve(guide, edition_id, today) for edition_id in chosen]
     outputs = []
     for book in books:
-        for fmt in chosen_formats:
-            writer = get_writer(fmt)
-            data = writer(book, project)
-            relative = f"{book.edition.id}/{guide.meta.slug}-{book.edition.id}.{fmt}"
-            path = output_path(project.out, relative)
+        cache: dict[str, object] = {}
+        for name in chosen_formats:
+            fmt = FORMATS[name]
+            data = fmt.writer()(book, project, cache)
+            path = output_path(project.out, f"{book.edition.id}/{fmt.file_name(guide.meta.slug, book.edition.id)}")
             write_atomic(path, data)
-            outputs.append(Output(book.edition.id, fmt, path, len(data)))
+            outputs.append(Output(book.edition.id, name, path, len(data)))
     return outputs

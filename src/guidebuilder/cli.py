@@ -64,10 +64,22 @@ def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         raise typer.Exit(130) from None
 
 
-def _project(root: Path, out: Optional[Path] = None, layouts: tuple[Path, ...] = ()):  # noqa: ANN202
+def _project(root: Path, out: Optional[Path] = None, layouts: tuple[Path, ...] = (), booklet=None):  # noqa: ANN001, ANN202
     from .project import Project
 
-    return Project.at(root, out, layouts)
+    return Project.at(root, out, layouts, booklet)
+
+
+def _millimetres(value: str, option: str) -> float:
+    """A length such as '0.1mm' or '0.1' in millimetres; a bad value is a usage error."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", value)
+    if not match or float(match[1]) > 20:
+        raise typer.BadParameter(
+            f"expected a length in mm between 0 and 20, e.g. 0.1mm; got '{value}'", param_hint=option
+        )
+    return float(match[1])
 
 
 @app.command()
@@ -124,7 +136,8 @@ def build(
         Optional[str], typer.Option("--country", help="Build every edition of a country (ISO code).")
     ] = None,
     formats: Annotated[
-        Optional[list[str]], typer.Option("--format", "-f", help="html or pdf; repeat for several.")
+        Optional[list[str]],
+        typer.Option("--format", "-f", help="pdf, print, booklet, epub or html; repeat for several."),
     ] = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)
@@ -132,12 +145,21 @@ def build(
     layouts: Annotated[
         Optional[list[Path]], typer.Option("--layouts", help="Extra layout folder searched first.")
     ] = None,
+    creep: Annotated[
+        str, typer.Option("--creep", help="Booklet: shift per sheet toward the spine, e.g. 0.1mm.")
+    ] = "0mm",
+    marks: Annotated[bool, typer.Option("--marks", help="Booklet: fold and crop marks (pages scaled to fit).")] = False,
+    sheet_margin: Annotated[
+        str, typer.Option("--sheet-margin", help="Booklet: keep pages this far from the paper edge, e.g. 5mm.")
+    ] = "0mm",
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
     from .build import build as run_build
+    from .project import BookletSettings
 
-    proj = _project(project, out, tuple(layouts or ()))
+    booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
+    proj = _project(project, out, tuple(layouts or ()), booklet)
     outputs = _run(run_build, proj, editions or (), formats or (), all_editions, country)
     for output in outputs:
         shown = (

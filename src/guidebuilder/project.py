@@ -7,18 +7,31 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class BookletSettings:
+    """Imposition choices: creep per sheet, fold and crop marks, a margin for the printer."""
+
+    creep_mm: float = 0.0
+    marks: bool = False
+    margin_mm: float = 0.0
+
+
+@dataclass(frozen=True)
 class Project:
-    """Paths of one guidebuilder project."""
+    """Paths of one guidebuilder project, and the build's settings."""
 
     root: Path
     out: Path
     user_layouts: tuple[Path, ...] = ()
+    booklet: BookletSettings = BookletSettings()
 
     @classmethod
-    def at(cls, root: Path, out: Path | None = None, layouts: tuple[Path, ...] = ()) -> Project:
+    def at(
+        cls, root: Path, out: Path | None = None, layouts: tuple[Path, ...] = (), booklet: BookletSettings | None = None
+    ) -> Project:
         """A project rooted at root; outputs default to root/dist."""
         root = root.resolve()
-        return cls(root, (out or root / "dist").resolve(), tuple(p.resolve() for p in layouts))
+        out_dir = (out or root / "dist").resolve()
+        return cls(root, out_dir, tuple(p.resolve() for p in layouts), booklet or BookletSettings())
 
     @property
     def guide_dir(self) -> Path:

@@ -13,8 +13,8 @@ from ..book import Book, BookSection
 from ..project import Project
 from ..render import render_template
 from ..templates import find_file
+from . import Cache
 
-extension = "epub"
 NAMESPACE = uuid.UUID("6f1c7a3e-2b1d-5c8e-9a4f-3d2e1b0c9a8f")
 EPUB_CONTEXT = {"medium": "epub", "ref_base": "sources.xhtml", "hb": "h2", "image_base": "../images/"}
 
@@ -88,7 +88,7 @@ def _package(book: Book, project: Project, items: list[Item]) -> bytes:
     return opf.encode("utf-8")
 
 
-def write(book: Book, project: Project) -> bytes:
+def write(book: Book, project: Project, cache: Cache) -> bytes:
     """The EPUB as bytes: mimetype first and stored, then every file in a fixed order and date."""
     items = _items(book, project)
     stamp = (book.build_date.year, book.build_date.month, book.build_date.day, 0, 0, 0)

@@ -6,11 +6,10 @@ from ..book import Book
 from ..project import Project
 from ..render import booklet_html
 from ..templates import find_file
+from . import Cache
 
-extension = "html"
 
-
-def write(book: Book, project: Project) -> bytes:
+def write(book: Book, project: Project, cache: Cache) -> bytes:
     """The booklet as one HTML file."""
     html = booklet_html(book, project.search_path)
     css = find_file(project.search_path, "booklet/booklet.css").read_text(encoding="utf-8")
