@@ -9,7 +9,7 @@ SLUG := customs-officer-careers
 FORMATS ?= pdf print booklet epub
 
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS := poppler-utils libzbar0
+TEST_DEBS := poppler-utils libzbar0 chromium
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
@@ -72,7 +72,7 @@ golden: $(TEST_INSTALLED)
 	$(BIN)/python -m tests.golden
 
 clean:
-	rm -rf dist
+	@if [ -x $(GB) ]; then $(GB) clean; else rm -rf dist; fi
 
 distclean: clean
 	rm -rf $(VENV) src/*.egg-info

@@ -77,7 +77,7 @@ def test_build_out_option(runner, project: Path, tmp_path: Path):
     target = tmp_path / "elsewhere"
     result = run_cli(runner, "build", "--all", "-f", "html", "--out", str(target), "-C", str(project))
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in target.iterdir()) == ["en-GB", "en-US"]
+    assert sorted(p.name for p in target.iterdir()) == ["SHA256SUMS", "en-GB", "en-US", "index.html", "manifest.json"]
 
 
 def test_build_by_country(runner, project: Path):

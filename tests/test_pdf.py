@@ -39,7 +39,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
         outputs = build(Project.at(REPO, out), EDITIONS, ["pdf"])
-    return {o.edition: o.path for o in outputs}
+    return {o.edition: o.path for o in outputs if o.format == "pdf"}
 
 
 def page_texts(path: Path) -> list[str]:

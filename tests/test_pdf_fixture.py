@@ -42,7 +42,7 @@ def test_every_figure_is_tagged_with_alt_text(project: Path):
 
 def test_notes_pages_pad_to_a_multiple_of_four(project: Path):
     outputs = build(Project.at(project), ["en-GB", "en-US"], ["pdf"])
-    for output in outputs:
+    for output in (o for o in outputs if o.format == "pdf"):
         reader = PdfReader(output.path)
         assert len(reader.pages) % 4 == 0
         texts = [p.extract_text() for p in reader.pages]

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .errors import ContentError, UsageError
+from .errors import BuildError, ContentError, UsageError
 from .guide import Guide, load_guide
-from .outputs import output_path, write_atomic
+from .outputs import output_path, remove_stale_temporaries, write_atomic
 from .project import Project
+from .publish import publish
 from .resolve import check_editions, resolve
 from .translations import stale_translations
 from .warnings import stale_figures
@@ -108,14 +109,32 @@ def build(
     guide, _ = check(project)
     chosen = select_editions(guide, editions, everything, country)
     today = build_date(project)
-    books = [resolve(guide, edition_id, today) for edition_id in chosen]
+    caches: dict[str, dict[str, object]] = {}
+    books = {edition_id: resolve(guide, edition_id, today) for edition_id in guide.editions}
+    targets = _targets(project, guide, chosen, chosen_formats)
+    remove_stale_temporaries(project.out)
     outputs = []
-    for book in books:
-        cache: dict[str, object] = {}
-        for name in chosen_formats:
-            fmt = FORMATS[name]
-            data = fmt.writer()(book, project, cache)
-            path = output_path(project.out, f"{book.edition.id}/{fmt.file_name(guide.meta.slug, book.edition.id)}")
-            write_atomic(path, data)
-            outputs.append(Output(book.edition.id, name, path, len(data)))
-    return outputs
+    for (edition_id, name), path in targets.items():
+        data = FORMATS[name].writer()(books[edition_id], project, caches.setdefault(edition_id, {}))
+        write_atomic(path, data)
+        outputs.append(Output(edition_id, name, path, len(data)))
+        if name == chosen_formats[-1]:
+            caches.pop(edition_id, None)  # the edition is done: free its rendered PDF
+    site = publish(project, guide.meta, list(books.values()), chosen, today)
+    return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
+
+
+def _targets(
+    project: Project, guide: Guide, editions: Sequence[str], formats: Sequence[str]
+) -> dict[tuple[str, str], Path]:
+    """Every output path of the build, each inside the output folder and claimed once."""
+    targets: dict[tuple[str, str], Path] = {}
+    claimed: dict[Path, tuple[str, str]] = {}
+    for edition_id in editions:
+        for name in formats:
+            path = output_path(project.out, f"{edition_id}/{FORMATS[name].file_name(guide.meta.slug, edition_id)}")
+            if path in claimed:
+                raise BuildError(f"outputs {claimed[path]} and {(edition_id, name)} both claim {path}")
+            claimed[path] = (edition_id, name)
+            targets[edition_id, name] = path
+    return targets

@@ -170,6 +170,20 @@ def build(
         typer.echo(f"wrote {shown} ({output.size:,} bytes)")
 
 
+@app.command()
+def clean(
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Remove what builds wrote to the output folder (per its manifest); leave anything else."""
+    from .publish import clean as run_clean
+
+    removed = _run(run_clean, _project(project, out))
+    typer.echo(f"removed {len(removed)} files")
+
+
 def run() -> None:
     """Console-script entry point."""
     sys.exit(app())

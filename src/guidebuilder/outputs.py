@@ -18,6 +18,13 @@ def output_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary files left by a build that was killed mid-write."""
+    if out_dir.is_dir():
+        for stale in out_dir.glob("**/.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to a temporary file beside path, then move it into place."""
     try:

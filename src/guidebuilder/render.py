@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +39,12 @@ def tail_html(book: Book, search_path: Sequence[Path], first_page: int, notes_pa
         notes_pages=notes_pages,
         rules=NOTES_RULES[book.edition.paper],
     )
+
+
+def cover_svg(book: Book, search_path: Sequence[Path]) -> str:
+    """The edition's cover as a standalone SVG document (EPUB cover, download-page thumbnail)."""
+    title_lines = textwrap.wrap(book.meta.title, 19)
+    return render_template(search_path, "epub/cover.svg.j2", book=book, title_lines=title_lines)
 
 
 def notes_pages_needed(main_pages: int, minimum: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from io import BytesIO
 
 from ..book import Book, BookSection
 from ..project import Project
-from ..render import render_template
+from ..render import cover_svg, render_template
 from ..templates import find_file
 from . import Cache
 
@@ -51,13 +50,10 @@ def _xhtml(project: Project, name: str, book: Book, **context: object) -> bytes:
 
 def _items(book: Book, project: Project) -> list[Item]:
     xhtml = "application/xhtml+xml"
-    title_lines = textwrap.wrap(book.meta.title, 20)
-    cover_svg = render_template(
-        project.search_path, "epub/cover.svg.j2", book=book, title_lines=title_lines, **EPUB_CONTEXT
-    )
+    cover = cover_svg(book, project.search_path)
     css = find_file(project.search_path, "epub/epub.css").read_bytes()
     items = [
-        Item("cover-image", "images/cover.svg", "image/svg+xml", cover_svg.encode("utf-8"), "cover-image"),
+        Item("cover-image", "images/cover.svg", "image/svg+xml", cover.encode("utf-8"), "cover-image"),
         Item("css", "css/epub.css", "text/css", css),
         Item("cover", "text/cover.xhtml", xhtml, _xhtml(project, "cover.xhtml.j2", book), "", True),
         Item("nav", "text/nav.xhtml", xhtml, _xhtml(project, "nav.xhtml.j2", book), "nav", True),

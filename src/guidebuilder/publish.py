@@ -1,0 +1,186 @@
+"""dist/ as a publishable site: manifest.json, SHA256SUMS and the download page, from the files on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError
+
+from .book import Book
+from .models import GuideMeta
+from .outputs import output_path, write_atomic
+from .project import Project
+from .render import cover_svg, render_template
+from .types import Model
+from .writers import FORMATS
+
+SITE_FILES = ("index.html", "manifest.json", "SHA256SUMS")
+PAGE_SIZES = {
+    ("A5", "pdf"): "A5 (148 × 210 mm)",
+    ("A5", "print"): "A5 + 3 mm bleed",
+    ("A5", "booklet"): "A4 landscape, 2 pages a side",
+    ("half-letter", "pdf"): "Half letter (5.5 × 8.5 in)",
+    ("half-letter", "print"): "Half letter + 3 mm bleed",
+    ("half-letter", "booklet"): "Letter landscape, 2 pages a side",
+}
+
+
+class ManifestEntry(Model):
+    """One published file."""
+
+    edition: str
+    format: Literal["pdf", "print", "booklet", "epub", "html"]
+    path: str
+    bytes: Annotated[int, Field(gt=0)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    pages: Annotated[int, Field(gt=0)] | None
+    page_size: str
+    language: str
+    build_date: date
+
+
+class Manifest(Model):
+    """Everything in dist/: the guide's title and version, and every published file."""
+
+    title: str
+    version: str
+    build_date: date
+    entries: tuple[ManifestEntry, ...]
+
+
+@dataclass(frozen=True)
+class EditionCard:
+    """What the download page shows for one edition."""
+
+    book: Book
+    label_en: str
+    files: tuple[ManifestEntry, ...]
+
+    @property
+    def pages(self) -> int | None:
+        """The page count of the download PDF."""
+        return next((f.pages for f in self.files if f.format == "pdf"), None)
+
+
+def pdf_pages(data: bytes) -> int:
+    """The number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(data)).pages)
+
+
+def read_manifest(out: Path) -> Manifest | None:
+    """The manifest of an earlier build, or None when there is none or it is unreadable."""
+    try:
+        return Manifest.model_validate_json((out / "manifest.json").read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _entry(out: Path, path: Path, edition: str, fmt: str, book: Book, built: date) -> ManifestEntry:
+    data = path.read_bytes()
+    pages = pdf_pages(data) if path.suffix == ".pdf" else None
+    size = PAGE_SIZES.get((book.edition.paper, fmt), "reflowable" if fmt == "epub" else "screen")
+    return ManifestEntry(
+        edition=edition,
+        format=fmt,
+        path=path.relative_to(out).as_posix(),
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=pages,
+        page_size=size,
+        language=book.edition.id,
+        build_date=built,
+    )
+
+
+def collect(
+    project: Project, slug: str, books: Sequence[Book], rebuilt: Iterable[str], today: date
+) -> list[ManifestEntry]:
+    """Entries for every known output file present in dist/, rebuilt ones dated today."""
+    previous = read_manifest(project.out)
+    dates = {(e.edition, e.format): e.build_date for e in previous.entries} if previous else {}
+    rebuilt = set(rebuilt)
+    entries = []
+    for book in books:
+        edition = book.edition.id
+        for fmt in FORMATS.values():
+            path = project.out / edition / fmt.file_name(slug, edition)
+            if path.is_file():
+                built = today if edition in rebuilt else dates.get((edition, fmt.name), today)
+                entries.append(_entry(project.out, path, edition, fmt.name, book, built))
+    return entries
+
+
+def publish(
+    project: Project, meta: GuideMeta, books: Sequence[Book], rebuilt: Iterable[str], today: date
+) -> list[Path]:
+    """Write manifest.json, SHA256SUMS and index.html for what dist/ now holds."""
+    entries = collect(project, meta.slug, books, rebuilt, today)
+    newest = max((e.build_date for e in entries), default=today)
+    manifest = Manifest(title=meta.title, version=meta.version, build_date=newest, entries=tuple(entries))
+    first = [b for b in books if b.edition.id == meta.default_edition]
+    cards = _cards(first + [b for b in books if b not in first], entries)
+    pages = {
+        "manifest.json": (json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n").encode(),
+        "SHA256SUMS": "".join(f"{e.sha256}  {e.path}\n" for e in sorted(entries, key=lambda e: e.path)).encode(),
+        "index.html": render_template(
+            project.search_path,
+            "site/index.html.j2",
+            meta=meta,
+            cards=cards,
+            manifest=manifest,
+            human=human_size,
+            cover=lambda book: cover_svg(book, project.search_path).split("?>", 1)[-1].strip(),
+        ).encode(),
+    }
+    written = []
+    for name, data in pages.items():
+        path = output_path(project.out, name)
+        write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def _cards(books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[EditionCard]:
+    from .locale import country_name, language_name
+
+    cards = []
+    for book in books:
+        files = tuple(e for e in entries if e.edition == book.edition.id)
+        if files:
+            label_en = f"{country_name(book.edition.country, 'en')} · {language_name(book.edition.language, 'en')}"
+            cards.append(EditionCard(book, label_en, files))
+    return cards
+
+
+def human_size(size: int) -> str:
+    """A file size for people: 118 KB, 1.2 MB."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def clean(project: Project) -> list[Path]:
+    """Remove what builds wrote (per the manifest) and the site files; keep anything else."""
+    manifest = read_manifest(project.out)
+    targets = [project.out / e.path for e in manifest.entries] if manifest else []
+    targets += [project.out / name for name in SITE_FILES]
+    removed = []
+    for path in targets:
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    for folder in sorted({p.parent for p in targets}, reverse=True):
+        if folder != project.out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    if project.out.is_dir() and not any(project.out.iterdir()):
+        project.out.rmdir()
+    return removed
