@@ -28,7 +28,7 @@ else ifdef COUNTRY
 SELECTED := $(filter %-$(shell echo '$(COUNTRY)' | tr a-z A-Z),$(EDITIONS))
 endif
 
-.PHONY: all install edition editions check test lint golden clean distclean
+.PHONY: all install edition editions check test lint golden clean distclean bench
 all: $(call out,$(DEFAULT_EDITION))
 
 $(INSTALLED): pyproject.toml
@@ -76,3 +76,6 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) src/*.egg-info
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -44,13 +45,26 @@ class PayLine:
     note: Markup | None = None
 
 
+@lru_cache(maxsize=256)
+def qr_svg(url: str) -> Markup:
+    """A QR code for url as inline SVG, sized by CSS; made only when a layout prints it."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", title=url))
+
+
 @dataclass(frozen=True)
 class LinkItem:
-    """An official link with its QR code as inline SVG."""
+    """An official link; its QR code is drawn on demand."""
 
     title: str
     url: str
-    qr_svg: Markup
+
+    @property
+    def qr_svg(self) -> Markup:
+        """The link's QR code as inline SVG."""
+        return qr_svg(self.url)
 
 
 @dataclass(frozen=True)
@@ -99,7 +113,11 @@ class Book:
     sections: tuple[BookSection, ...]
     facts: FactSheet
     sources: tuple[SourceNote, ...]
-    careers_qr: Markup
+
+    @property
+    def careers_qr(self) -> Markup:
+        """The careers link's QR code as inline SVG."""
+        return qr_svg(self.edition.careers_url)
 
     @property
     def links_in_sections(self) -> bool:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from multiprocessing import get_context
 from pathlib import Path
 
+from .book import Book
 from .errors import BuildError, ContentError, UsageError
 from .guide import Guide, load_guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
 from .project import Project
 from .publish import publish
-from .resolve import check_editions, resolve
+from .resolve import resolve_all
 from .translations import stale_translations
 from .warnings import stale_figures
 from .writers import DEFAULT_FORMATS, FORMATS
@@ -28,6 +31,7 @@ class Output:
     format: str
     path: Path
     size: int
+    pages: int | None = None
 
 
 def build_date(project: Project) -> date:
@@ -55,18 +59,34 @@ def build_date(project: Project) -> date:
     return datetime.fromtimestamp(newest, tz=UTC).date()
 
 
-def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
-    """Validate every file and every edition; return the guide and its warnings."""
+@dataclass(frozen=True)
+class Validated:
+    """The outcome of checking everything: the guide, every edition resolved, the warnings."""
+
+    guide: Guide
+    books: dict[str, Book]
+    warnings: list[str]
+    today: date
+
+
+def validate(project: Project, strict: bool = False) -> Validated:
+    """Validate every file and resolve every edition; ContentError lists every problem."""
     guide = load_guide(project.guide_dir)
     today = build_date(project)
-    problems = check_editions(guide, today)
+    books, problems = resolve_all(guide, today)
     warnings = stale_figures(guide, today) + stale_translations(guide)
     if strict:
         problems.extend(warnings)
         warnings = []
     if problems:
         raise ContentError(problems)
-    return guide, [str(w) for w in warnings]
+    return Validated(guide, books, [str(w) for w in warnings], today)
+
+
+def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
+    """Validate every file and every edition; return the guide and its warnings."""
+    result = validate(project, strict)
+    return result.guide, result.warnings
 
 
 def select_editions(
@@ -103,25 +123,46 @@ def build(
     formats: Sequence[str] = (),
     everything: bool = False,
     country: str | None = None,
+    jobs: int | None = None,
 ) -> list[Output]:
-    """Build the chosen editions in the chosen formats into project.out."""
+    """Build the chosen editions in the chosen formats into project.out, editions in parallel."""
     chosen_formats = check_formats(formats)
-    guide, _ = check(project)
+    checked = validate(project)
+    guide, books, today = checked.guide, checked.books, checked.today
     chosen = select_editions(guide, editions, everything, country)
-    today = build_date(project)
-    caches: dict[str, dict[str, object]] = {}
-    books = {edition_id: resolve(guide, edition_id, today) for edition_id in guide.editions}
     targets = _targets(project, guide, chosen, chosen_formats)
     remove_stale_temporaries(project.out)
-    outputs = []
-    for (edition_id, name), path in targets.items():
-        data = FORMATS[name].writer()(books[edition_id], project, caches.setdefault(edition_id, {}))
-        write_atomic(path, data)
-        outputs.append(Output(edition_id, name, path, len(data)))
-        if name == chosen_formats[-1]:
-            caches.pop(edition_id, None)  # the edition is done: free its rendered PDF
-    site = publish(project, guide.meta, list(books.values()), chosen, today)
+    work = [(project, books[e], {n: targets[e, n] for n in chosen_formats}) for e in chosen]
+    workers = min(len(work), jobs or default_jobs())
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            results = list(pool.map(_build_edition, work))
+    else:
+        results = [_build_edition(item) for item in work]
+    outputs = [output for result in results for output in result]
+    pages = {o.path: o.pages for o in outputs if o.pages}
+    site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
+
+
+def default_jobs() -> int:
+    """Parallel workers: GUIDEBUILDER_JOBS, else one per core."""
+    try:
+        return max(0, int(os.environ.get("GUIDEBUILDER_JOBS", "0"))) or os.cpu_count() or 1
+    except ValueError:
+        raise UsageError("GUIDEBUILDER_JOBS must be a whole number") from None
+
+
+def _build_edition(item: tuple[Project, Book, dict[str, Path]]) -> list[Output]:
+    """Every format of one edition, in one process so they share its rendered PDF."""
+    project, book, paths = item
+    cache: dict[str, object] = {}
+    outputs = []
+    for name, path in paths.items():
+        data = FORMATS[name].writer()(book, project, cache)
+        write_atomic(path, data)
+        outputs.append(Output(book.edition.id, name, path, len(data), cache.get(f"pages:{name}")))
+    return outputs
 
 
 def _targets(

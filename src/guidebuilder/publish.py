@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -84,29 +84,39 @@ def read_manifest(out: Path) -> Manifest | None:
         return None
 
 
-def _entry(out: Path, path: Path, edition: str, fmt: str, book: Book, built: date) -> ManifestEntry:
+def _entry(
+    out: Path, path: Path, fmt: str, book: Book, built: date, previous: ManifestEntry | None, pages: int | None
+) -> ManifestEntry:
     data = path.read_bytes()
-    pages = pdf_pages(data) if path.suffix == ".pdf" else None
-    size = PAGE_SIZES.get((book.edition.paper, fmt), "reflowable" if fmt == "epub" else "screen")
+    digest = hashlib.sha256(data).hexdigest()
+    if previous is not None and previous.sha256 == digest:
+        return previous.model_copy(update={"build_date": built})  # unchanged file: no need to parse it again
+    if pages is None and path.suffix == ".pdf":
+        pages = pdf_pages(data)
     return ManifestEntry(
-        edition=edition,
+        edition=book.edition.id,
         format=fmt,
         path=path.relative_to(out).as_posix(),
         bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         pages=pages,
-        page_size=size,
+        page_size=PAGE_SIZES.get((book.edition.paper, fmt), "reflowable" if fmt == "epub" else "screen"),
         language=book.edition.id,
         build_date=built,
     )
 
 
 def collect(
-    project: Project, slug: str, books: Sequence[Book], rebuilt: Iterable[str], today: date
+    project: Project,
+    slug: str,
+    books: Sequence[Book],
+    rebuilt: Iterable[str],
+    today: date,
+    pages: Mapping[Path, int] | None = None,
 ) -> list[ManifestEntry]:
     """Entries for every known output file present in dist/, rebuilt ones dated today."""
     previous = read_manifest(project.out)
-    dates = {(e.edition, e.format): e.build_date for e in previous.entries} if previous else {}
+    known = {(e.edition, e.format): e for e in previous.entries} if previous else {}
     rebuilt = set(rebuilt)
     entries = []
     for book in books:
@@ -114,16 +124,23 @@ def collect(
         for fmt in FORMATS.values():
             path = project.out / edition / fmt.file_name(slug, edition)
             if path.is_file():
-                built = today if edition in rebuilt else dates.get((edition, fmt.name), today)
-                entries.append(_entry(project.out, path, edition, fmt.name, book, built))
+                before = known.get((edition, fmt.name))
+                built = today if edition in rebuilt or before is None else before.build_date
+                counted = (pages or {}).get(path)
+                entries.append(_entry(project.out, path, fmt.name, book, built, before, counted))
     return entries
 
 
 def publish(
-    project: Project, meta: GuideMeta, books: Sequence[Book], rebuilt: Iterable[str], today: date
+    project: Project,
+    meta: GuideMeta,
+    books: Sequence[Book],
+    rebuilt: Iterable[str],
+    today: date,
+    pages: Mapping[Path, int] | None = None,
 ) -> list[Path]:
     """Write manifest.json, SHA256SUMS and index.html for what dist/ now holds."""
-    entries = collect(project, meta.slug, books, rebuilt, today)
+    entries = collect(project, meta.slug, books, rebuilt, today, pages)
     newest = max((e.build_date for e in entries), default=today)
     manifest = Manifest(title=meta.title, version=meta.version, build_date=newest, entries=tuple(entries))
     first = [b for b in books if b.edition.id == meta.default_edition]

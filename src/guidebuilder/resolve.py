@@ -193,17 +193,8 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         if edition.apply.summary
         else None,
         apply_steps=tuple(line(step, ("apply", "steps", i)) for i, step in enumerate(edition.apply.steps)),
-        links=tuple(LinkItem(link.title, link.url, qr_svg(link.url)) for link in edition.links),
+        links=tuple(LinkItem(link.title, link.url) for link in edition.links),
     )
-
-
-def qr_svg(url: str) -> Markup:
-    """A QR code for url as inline SVG, sized by CSS."""
-    import segno
-
-    code = segno.make(url, error="m", micro=False)
-    svg = code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", title=url)
-    return Markup(svg)
 
 
 def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
@@ -234,7 +225,6 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         sections=sections,
         facts=facts,
         sources=numbers.notes(tag),
-        careers_qr=qr_svg(edition.careers_url),
     )
 
 
@@ -249,15 +239,21 @@ def _figures_span(edition: Edition, tag: str) -> str | None:
 
 
 def check_editions(guide: Guide, build_date: date) -> list[Problem]:
-    """Resolve every edition, returning every problem found; one found in only some editions names them."""
+    """Resolve every edition, returning every problem found."""
+    return resolve_all(guide, build_date)[1]
+
+
+def resolve_all(guide: Guide, build_date: date) -> tuple[dict[str, Book], list[Problem]]:
+    """Every edition's book, and every problem found; one found in only some editions names them."""
     found: dict[Problem, list[str]] = {}
+    books: dict[str, Book] = {}
     for edition_id in guide.editions:
         try:
-            resolve(guide, edition_id, build_date)
+            books[edition_id] = resolve(guide, edition_id, build_date)
         except ContentError as exc:
             for problem in exc.problems:
                 found.setdefault(problem, []).append(edition_id)
-    return [
+    return books, [
         problem
         if len(ids) == len(guide.editions)
         else replace(problem, message=f"{problem.message} (edition{'s' * (len(ids) > 1)} {', '.join(ids)})")

@@ -95,6 +95,6 @@ def _marks(width: float, height: float, pw: float, ph: float, top: float) -> Pag
 def write(book: Book, project: Project, cache: Cache) -> bytes:
     """The booklet file: the download PDF imposed for duplex printing (flip on the short edge)."""
     settings = project.booklet
-    return impose(
-        write_pdf(book, project, cache), book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm
-    )
+    pdf = write_pdf(book, project, cache)
+    cache["pages:booklet"] = cache["pages:pdf"] // 2
+    return impose(pdf, book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm)

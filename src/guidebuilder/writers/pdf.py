@@ -80,6 +80,7 @@ def write(book: Book, project: Project, cache: Cache) -> bytes:
     if "pdf" not in cache:
         document = render_document(book, project)
         cache["pdf"] = document.write_pdf(pdf_identifier=_stable_id(book, "pdf").encode(), pdf_variant=DOWNLOAD_VARIANT)
+        cache["pages:pdf"] = len(document.pages)
     return cache["pdf"]
 
 
@@ -91,6 +92,7 @@ def write_print(book: Book, project: Project, cache: Cache) -> bytes:
         project.search_path, "print/print.css.j2", book=book, accent=accent, profile_url=profile.as_uri()
     )
     document = render_document(book, project, (css,))
+    cache["pages:print"] = len(document.pages)
     with _stable_document_id(book):
         return document.write_pdf(
             pdf_identifier=_stable_id(book, "print").encode(), pdf_variant=PRINT_VARIANT, finisher=_set_bleed_box

@@ -1,0 +1,225 @@
+"""guidebuilder benchmark: stages, the WeasyPrint floor, parallel builds, scaling, no-op make, sizes.
+
+Run with `make bench`. Prints a table and writes dist/bench.json. Times are medians of several
+runs; every ratio compares numbers measured in this run on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+GB = str(VENV_BIN / "guidebuilder")
+EDITION = os.environ.get("BENCH_EDITION", "en-GB")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+HEAVY_RUNS = int(os.environ.get("BENCH_HEAVY_RUNS", "1"))
+SCALES = tuple(int(x) for x in os.environ.get("BENCH_SCALES", "1,4,16").split(","))
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, object]:
+    """The median wall time of action over runs, and its last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def run(*args: str, cwd: Path = ROOT) -> None:
+    """Run a command, failing loudly."""
+    subprocess.run(args, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stages() -> dict[str, object]:
+    """Per-stage times of one edition, in this process (imports warmed up first)."""
+    from guidebuilder.build import build_date, check
+    from guidebuilder.project import Project
+    from guidebuilder.publish import publish
+    from guidebuilder.render import booklet_html
+    from guidebuilder.resolve import resolve
+    from guidebuilder.writers import epub, pdf
+    from guidebuilder.writers.booklet import impose
+
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
+    project = Project.at(ROOT, out)
+    pdf.render_document(resolve(check(project)[0], EDITION, build_date(project)), project)  # warm-up
+    result: dict[str, float] = {}
+    result["load + validate"], (guide, _) = timed(lambda: check(project))
+    today = build_date(project)
+    result["resolve"], book = timed(lambda: resolve(guide, EDITION, today))
+    result["render HTML"], _ = timed(lambda: booklet_html(book, project.search_path))
+    result["PDF layout"], document = timed(lambda: pdf.render_document(book, project))
+    result["PDF write"], data = timed(lambda: document.write_pdf(pdf_variant=pdf.DOWNLOAD_VARIANT))
+    result["print PDF"], _ = timed(lambda: pdf.write_print(book, project, {}))
+    result["imposition"], _ = timed(lambda: impose(data, book.edition.paper))
+    result["EPUB"], _ = timed(lambda: epub.write(book, project, {}))
+    (out / EDITION).mkdir(parents=True, exist_ok=True)
+    (out / EDITION / f"{guide.meta.slug}-{EDITION}.pdf").write_bytes(data)
+    books = [resolve(guide, e, today) for e in guide.editions]
+    result["publish"], _ = timed(lambda: publish(project, guide.meta, books, [EDITION], today))
+    pages = len(document.pages)
+    shutil.rmtree(out)
+    return {
+        "edition": EDITION,
+        "seconds": result,
+        "pages": pages,
+        "pages_per_second": pages / (result["PDF layout"] + result["PDF write"]),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def floor() -> dict[str, float]:
+    """`guidebuilder build EDITION --format pdf` against plain `weasyprint` on the same final HTML."""
+    from guidebuilder.build import build_date, check
+    from guidebuilder.project import Project
+    from guidebuilder.render import booklet_html, notes_pages_needed, tail_html
+    from guidebuilder.resolve import resolve
+    from guidebuilder.writers import pdf
+
+    work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    project = Project.at(ROOT, work / "dist")
+    book = resolve(check(project)[0], EDITION, build_date(project))
+    main = booklet_html(book, project.search_path)
+    pages = len(pdf.render_document(book, project).pages)
+    main_pages = pages - 1 - notes_pages_needed(pages - 1 - 3, 0)
+    tail = tail_html(book, project.search_path, main_pages + 1, pages - main_pages - 1)
+    tail_body = tail.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+    combined = main.replace("</body>", tail_body + "</body>", 1)
+    page = work / "guide.html"
+    page.write_text(combined, encoding="utf-8")
+    css = ROOT / "layouts" / "booklet" / "booklet.css"
+    weasy = [str(VENV_BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", "-s", str(css), str(page), str(work / "floor.pdf")]
+    floor_s, _ = timed(lambda: run(*weasy))
+    ours_s, _ = timed(lambda: run(GB, "build", EDITION, "--format", "pdf", "--out", str(work / "dist")))
+    help_s, _ = timed(lambda: run(GB, "--help"), max(RUNS, 5))
+    check_s, _ = timed(lambda: run(GB, "check"), max(RUNS, 5))
+    shutil.rmtree(work)
+    return {"weasyprint_floor_s": floor_s, "guidebuilder_pdf_s": ours_s, "ratio": ours_s / floor_s,
+            "help_s": help_s, "check_s": check_s}
+
+
+def all_vs_separate() -> dict[str, object]:
+    """`build --all` (every format, parallel workers) against the sum of one process per edition."""
+    from guidebuilder.guide import load_guide
+
+    editions = list(load_guide(ROOT / "guide").editions)
+    work = Path(tempfile.mkdtemp(prefix="bench-all-"))
+    all_s, _ = timed(lambda: run(GB, "build", "--all", "--out", str(work / "all")), HEAVY_RUNS)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    separate = {}
+    for edition in editions:
+        separate[edition], _ = timed(lambda e=edition: run(GB, "build", e, "--out", str(work / "one")), HEAVY_RUNS)
+    total = sum(separate.values())
+    manifest = json.loads((work / "all" / "manifest.json").read_text())
+    sizes = {f"{e['edition']} {e['format']}": e["bytes"] for e in manifest["entries"]}
+    shutil.rmtree(work)
+    return {"all_s": all_s, "separate_s": separate, "separate_sum_s": total, "ratio": all_s / total,
+            "workers": os.cpu_count(), "peak_rss_children_mib": max(before, resource.getrusage(
+                resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, "sizes_bytes": sizes}
+
+
+def scaled_project(factor: int, into: Path) -> Path:
+    """A copy of the guide, English editions only, with every section repeated factor times."""
+    shutil.copytree(ROOT / "guide", into / "guide", ignore=shutil.ignore_patterns("translations"))
+    shutil.copytree(ROOT / "layouts", into / "layouts")
+    for edition in (into / "guide" / "editions").glob("*.yaml"):
+        if not edition.stem.startswith("en-"):
+            edition.unlink()
+    meta_path = into / "guide" / "guide.yaml"
+    meta = yaml.safe_load(meta_path.read_text())
+    meta["default_edition"] = EDITION
+    order = list(meta["sections"])
+    sections = into / "guide" / "sections"
+    for copy in range(2, factor + 1):
+        for source in sorted(sections.glob("[0-9]*.md")):
+            text = source.read_text()
+            sid = yaml.safe_load(text.split("---")[1])["id"]
+            new_id = f"{sid}-copy{copy}"
+            (sections / f"x{copy:02d}-{source.name}").write_text(text.replace(f"id: {sid}\n", f"id: {new_id}\n", 1))
+            order.append(new_id)
+    meta["sections"] = order
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+    return into
+
+
+def scaling() -> dict[str, object]:
+    """Time per page of the PDF at ×1, ×4, ×16 the content (fresh process, PDF only)."""
+    from pypdf import PdfReader
+
+    rows = {}
+    for factor in SCALES:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-x{factor}-"))
+        root = scaled_project(factor, work)
+        seconds, _ = timed(lambda r=root: run(GB, "build", EDITION, "--format", "pdf", "-C", str(r)), HEAVY_RUNS)
+        pages = len(PdfReader(next((root / "dist").rglob("*.pdf"))).pages)
+        rows[f"x{factor}"] = {"seconds": seconds, "pages": pages, "seconds_per_page": seconds / pages}
+        shutil.rmtree(work)
+    base = rows[f"x{SCALES[0]}"]["seconds_per_page"]
+    for row in rows.values():
+        row["per_page_vs_x1"] = row["seconds_per_page"] / base
+    return rows
+
+
+def noop_make() -> dict[str, float]:
+    """Wall time of `make editions` when everything is up to date."""
+    subprocess.run(["make", "-s", "editions"], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+    seconds, _ = timed(lambda: run("make", "-s", "editions"), max(RUNS, 5))
+    return {"noop_make_editions_s": seconds}
+
+
+def main() -> None:
+    """Run every measurement, print a table, write dist/bench.json."""
+    report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "runs": RUNS}
+    for name, measure in (("stages", stages), ("floor", floor), ("all_vs_separate", all_vs_separate),
+                          ("scaling", scaling), ("make", noop_make)):
+        print(f"measuring {name}...", file=sys.stderr, flush=True)
+        report[name] = measure()
+    (ROOT / "dist").mkdir(exist_ok=True)
+    (ROOT / "dist" / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+
+
+def print_table(report: dict) -> None:
+    """The report as a readable table."""
+    st = report["stages"]
+    print(f"\none edition ({st['edition']}, {st['pages']} pages), median of {report['runs']} runs")
+    for stage, seconds in st["seconds"].items():
+        print(f"  {stage:<18} {seconds * 1000:8.0f} ms")
+    print(f"  {'pages per second':<18} {st['pages_per_second']:8.1f}")
+    print(f"  {'peak RSS':<18} {st['peak_rss_mib']:8.0f} MiB")
+    fl = report["floor"]
+    print(f"\nPDF build vs WeasyPrint floor: {fl['guidebuilder_pdf_s']:.2f} s / {fl['weasyprint_floor_s']:.2f} s"
+          f" = {fl['ratio']:.2f} (target <= 1.15)")
+    print(f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25), check {fl['check_s']:.2f} s (target <= 0.5)")
+    al = report["all_vs_separate"]
+    print(f"\nall editions x all formats: --all {al['all_s']:.1f} s vs separate {al['separate_sum_s']:.1f} s"
+          f" = {al['ratio']:.2f} (target <= 0.6, {al['workers']} cores); worker peak RSS "
+          f"{al['peak_rss_children_mib']:.0f} MiB (target <= 300)")
+    print("\nscaling (time per page, fresh process, PDF only)")
+    for name, row in report["scaling"].items():
+        print(f"  {name:<5} {row['pages']:5d} pages {row['seconds']:7.1f} s {row['seconds_per_page'] * 1000:7.1f} ms/page"
+              f"  x{row['per_page_vs_x1']:.2f} of x1 (target <= 1.1)")
+    print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
+    print("\noutput sizes")
+    for name, size in sorted(al["sizes_bytes"].items()):
+        print(f"  {name:<16} {size / 1000:8.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
