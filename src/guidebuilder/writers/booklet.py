@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ContentStream
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject
 
 from ..book import Book
 from ..errors import BuildError
@@ -50,19 +50,19 @@ def impose(pdf: bytes, paper: str, creep_mm: float = 0.0, marks: bool = False, m
     scale = min(1.0, (half - margin_mm * MM) / page_w, (sheet_h - 2 * margin_mm * MM) / page_h)
     top = (sheet_h - page_h * scale) / 2
     writer = PdfWriter()
+    forms = [_form(writer, page) for page in reader.pages]
     for side in saddle_order(len(reader.pages)):
         shift = side.sheet * creep_mm * MM  # inner sheets stick out when folded: move them toward the spine
-        sheet = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
-        left_x = half - page_w * scale + shift
-        right_x = half - shift
-        sheet.merge_transformed_page(reader.pages[side.left - 1], Transformation().scale(scale).translate(left_x, top))
-        sheet.merge_transformed_page(
-            reader.pages[side.right - 1], Transformation().scale(scale).translate(right_x, top)
-        )
+        placed = ((side.left, half - page_w * scale + shift), (side.right, half - shift))
+        ops = [f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {top:.4f} cm /P{number} Do Q" for number, x in placed]
         if marks:
-            sheet.merge_page(_marks(sheet_w, sheet_h, page_w * scale, page_h * scale, top))
-        writer.add_page(sheet).compress_content_streams()
-    writer.compress_identical_objects()
+            ops.append(_marks(sheet_w, page_w * scale, page_h * scale, top))
+        sheet = writer.add_blank_page(sheet_w, sheet_h)
+        xobjects = DictionaryObject({NameObject(f"/P{n}"): forms[n - 1] for n, _ in placed})
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+        content = StreamObject()
+        content.set_data("\n".join(ops).encode())
+        sheet.replace_contents(content.flate_encode())
     writer.add_metadata(
         {"/Title": _title(reader), "/Subject": "Saddle-stitch booklet: print duplex, flip on the short edge"}
     )
@@ -71,25 +71,38 @@ def impose(pdf: bytes, paper: str, creep_mm: float = 0.0, marks: bool = False, m
     return out.getvalue()
 
 
+def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """A source page as a Form XObject: drawn by reference, its fonts and images shared."""
+    form = StreamObject()
+    form.set_data(page.get_contents().get_data())
+    form = form.flate_encode()
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    return writer._add_object(form)  # pypdf has no public call for adding a free-standing stream
+
+
 def _title(reader: PdfReader) -> str:
     title = (reader.metadata or {}).get("/Title", "")
     return f"{title} (booklet)" if title else "booklet"
 
 
-def _marks(width: float, height: float, pw: float, ph: float, top: float) -> PageObject:
-    """A page holding a dashed fold line at the spine and crop marks at the corners of the spread."""
+def _marks(width: float, pw: float, ph: float, top: float) -> str:
+    """Content-stream operators for a dashed fold line at the spine and crop marks at the spread's corners."""
     half, left, right, bottom, upper, gap = width / 2, width / 2 - pw, width / 2 + pw, top, top + ph, 3 * MM
-    lines = [(half, bottom - 1, half, bottom - gap), (half, upper + 1, half, upper + gap)]
-    for x in (left, right):
-        lines += [(x, bottom - 1, x, bottom - gap), (x, upper + 1, x, upper + gap)]
+    lines = [(left, bottom - 1, left, bottom - gap), (left, upper + 1, left, upper + gap)]
+    lines += [(right, bottom - 1, right, bottom - gap), (right, upper + 1, right, upper + gap)]
     for y in (bottom, upper):
         lines += [(left - 1, y, left - gap, y), (right + 1, y, right + gap, y)]
-    ops = " ".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S" for x1, y1, x2, y2 in lines)
-    page = PageObject.create_blank_page(width=width, height=height)
-    stream = ContentStream(None, None)
-    stream.set_data(f"q 0.3 w 0 0 0 1 K {ops} Q".encode())
-    page.replace_contents(stream)
-    return page
+    crops = " ".join(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S" for x1, y1, x2, y2 in lines)
+    fold = f"[2 2] 0 d {half:.2f} {bottom - 1:.2f} m {half:.2f} {bottom - gap:.2f} l S"
+    fold += f" {half:.2f} {upper + 1:.2f} m {half:.2f} {upper + gap:.2f} l S"
+    return f"q 0.3 w 0 0 0 1 K {crops} {fold} Q"
 
 
 def write(book: Book, project: Project, cache: Cache) -> bytes:
