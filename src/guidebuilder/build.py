@@ -127,18 +127,21 @@ def build(
 ) -> list[Output]:
     """Build the chosen editions in the chosen formats into project.out, editions in parallel."""
     chosen_formats = check_formats(formats)
-    checked = validate(project)
-    guide, books, today = checked.guide, checked.books, checked.today
-    chosen = select_editions(guide, editions, everything, country)
-    targets = _targets(project, guide, chosen, chosen_formats)
-    remove_stale_temporaries(project.out)
-    work = [(project, books[e], {n: targets[e, n] for n in chosen_formats}) for e in chosen]
-    workers = min(len(work), jobs or default_jobs())
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            results = list(pool.map(_build_edition, work))
-    else:
-        results = [_build_edition(item) for item in work]
+    workers = jobs or default_jobs()
+    if not (everything or country):
+        workers = min(workers, max(1, len(editions)))
+    # Workers start first and import the renderers while this process reads and validates the guide.
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_warm_up, initargs=(chosen_formats,)
+    ) as pool:
+        pool.submit(int)  # the pool starts its processes at the first task; they warm up at once
+        checked = validate(project)
+        guide, books, today = checked.guide, checked.books, checked.today
+        chosen = select_editions(guide, editions, everything, country)
+        targets = _targets(project, guide, chosen, chosen_formats)
+        remove_stale_temporaries(project.out)
+        work = [(project, books[e], {n: targets[e, n] for n in chosen_formats}) for e in chosen]
+        results = list(pool.map(_build_edition, work))
     outputs = [output for result in results for output in result]
     pages = {o.path: o.pages for o in outputs if o.pages}
     site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
@@ -151,6 +154,12 @@ def default_jobs() -> int:
         return max(0, int(os.environ.get("GUIDEBUILDER_JOBS", "0"))) or os.cpu_count() or 1
     except ValueError:
         raise UsageError("GUIDEBUILDER_JOBS must be a whole number") from None
+
+
+def _warm_up(formats: Sequence[str]) -> None:
+    """Import the writers a worker will need (WeasyPrint takes a good part of a second)."""
+    for name in formats:
+        FORMATS[name].writer()
 
 
 def _build_edition(item: tuple[Project, Book, dict[str, Path]]) -> list[Output]:
