@@ -104,7 +104,7 @@ def select_editions(
         return chosen
     for edition_id in wanted:
         if edition_id not in guide.editions:
-            raise UsageError(f"unknown edition '{edition_id}'; known editions: {', '.join(known)}")
+            raise UsageError(f"unknown edition {edition_id!r}; known editions: {', '.join(known)}")
     return list(dict.fromkeys(wanted)) or [guide.meta.default_edition]
 
 

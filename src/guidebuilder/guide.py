@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .assets import image_problem
 from .errors import ContentError, Problem
 from .loader import Origin, Reader, load_section_files
 from .models import Conditional, Edition, Figure, GuideMeta, GuideText, Section, UiStrings
@@ -243,15 +244,10 @@ def _check_selectors(
 
 
 def _check_figure(reader: Reader, root: Path, origin: Origin, loc: tuple[Any, ...], figure: Figure) -> None:
-    where = loc + ("src",)
-    target = (root / figure.src).resolve()
-    if not target.is_relative_to(root):
-        message = f"'{figure.src}' lies outside the guide folder"
-    elif not target.is_file():
-        message = f"image '{figure.src}' not found"
-    else:
-        return
-    reader.problem(origin.path, origin.line(where), ".".join(map(str, where)), message)
+    message = image_problem(root, figure.src)
+    if message:
+        where = loc + ("src",)
+        reader.problem(origin.path, origin.line(where), ".".join(map(str, where)), message)
 
 
 def _check_edition_refs(

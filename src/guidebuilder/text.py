@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -58,17 +59,36 @@ def _markdown(language: str) -> Any:
     from markdown_it import MarkdownIt
 
     options = {"html": True, "xhtmlOut": True, "typographer": True, "quotes": QUOTES.get(language, QUOTES["en"])}
-    return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
+    md = MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
+    md.validateLink = lambda url: True  # markdown-it silently drops file:, javascript:, ...; report them instead
+    return md
+
+
+def _link_allowed(href: str) -> bool:
+    """Only absolute http(s) and mailto: links: a relative link would become a file link in the PDF."""
+    try:
+        parts = urlsplit(href)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(host)
+    return parts.scheme == "mailto" and bool(parts.path)
 
 
 def _check_tokens(tokens: list[Any]) -> None:
-    """Reject what the Markdown subset leaves out: raw HTML, images, big headings."""
+    """Reject what the Markdown subset leaves out: raw HTML, images, big headings, links other than http(s)."""
     for token in tokens:
         line = token.map[0] if token.map else 0
         if token.type in ("html_block", "html_inline"):
             raise TextError("raw HTML is not allowed in content; use Markdown", line)
         if token.type == "image":
             raise TextError("images are not allowed in text; use a 'figure' block", line)
+        if token.type == "link_open" and not _link_allowed(str(token.attrs.get("href", ""))):
+            raise TextError(
+                f"link '{token.attrs.get('href', '')}' is not allowed; use an http://, https:// or mailto: address",
+                line,
+            )
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             raise TextError("only '###' sub-headings are allowed in a section body", line)
         if token.children:

@@ -107,5 +107,9 @@ def _scalar(node: yaml.Node, offset: int) -> Any:
         return node.value
     try:
         return _Loader(" ").construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise YamlSyntaxError(f"malformed YAML value: {exc}", line) from None
+    except yaml.MarkedYAMLError as exc:
+        what = ", ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        raise YamlSyntaxError(f"malformed YAML value: {what}", line) from None
+    except Exception:  # PyYAML's constructors fail in many ways on bad tagged values: `!!int ""`, `!!bool x`
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlSyntaxError(f"malformed YAML value: {node.value!r} is not a valid {tag}", line) from None
