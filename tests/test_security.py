@@ -344,7 +344,7 @@ def test_http_and_mailto_links_are_kept(runner, project: Path, guide: Path):
         (("build", ".."), "error: unknown edition '..'"),
         (("build", "en-US/../../../etc"), "error: unknown edition 'en-US/../../../etc'"),
         (("build", "/etc/passwd"), "error: unknown edition '/etc/passwd'"),
-        (("build", "en-US\0"), "error: unknown edition 'en-US\0'"),
+        (("build", "en-US\0"), "error: unknown edition 'en-US\\x00'"),
         (("explain", "../etc"), "error: unknown edition '../etc'"),
         (("build", "--country", "../GB"), "error: no edition for country '../GB'"),
         (("build", "en-US", "--format", "../../pdf"), "error: unknown format '../../pdf'"),

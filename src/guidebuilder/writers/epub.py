@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from io import BytesIO
 
+from ..assets import raster_kind
 from ..book import Book, BookSection
 from ..project import Project
 from ..render import cover_svg, render_template
@@ -15,6 +16,7 @@ from ..templates import find_file
 from . import Cache
 
 NAMESPACE = uuid.UUID("6f1c7a3e-2b1d-5c8e-9a4f-3d2e1b0c9a8f")
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 EPUB_CONTEXT = {"medium": "epub", "ref_base": "sources.xhtml", "hb": "h2", "image_base": "../images/"}
 
 
@@ -63,6 +65,18 @@ def _items(book: Book, project: Project) -> list[Item]:
         data = _xhtml(project, "section.xhtml.j2", book, section=section)
         items.append(Item(f"s{section.number:02d}", f"text/{section_file(section)}", xhtml, data, "", True))
     items.append(Item("sources", "text/sources.xhtml", xhtml, _xhtml(project, "sources.xhtml.j2", book), "", True))
+    return items + _figures(book, project)
+
+
+def _figures(book: Book, project: Project) -> list[Item]:
+    """The images of the figures the edition prints (already checked as safe by `check`)."""
+    sources = sorted({b.src for s in book.sections for b in s.blocks if b.type == "figure"})
+    items = []
+    for number, src in enumerate(sources, 1):
+        data = (project.guide_dir / src).read_bytes()
+        kind = raster_kind(data)
+        media_type = MEDIA_TYPES[kind] if kind else "image/svg+xml"
+        items.append(Item(f"figure-{number}", f"images/{src}", media_type, data))
     return items
 
 
