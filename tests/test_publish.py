@@ -200,13 +200,14 @@ def test_killed_build_leaves_no_truncated_file(tmp_path):
         "from guidebuilder.project import Project; "
         f"build(Project.at(Path({str(REPO)!r}), Path({str(out)!r})), ['en-GB', 'en-US', 'fr-CA'], ['pdf', 'print'])"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], env=env)
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline and not list(out.rglob("*.pdf")):
         time.sleep(0.05)
     time.sleep(0.3)
-    child.send_signal(signal.SIGKILL)
+    os.killpg(child.pid, signal.SIGKILL)  # the build and its worker processes, as a killed terminal would
     child.wait()
+    time.sleep(0.2)
     finished = list(out.rglob("*.pdf"))
     assert finished, "the build wrote nothing before it was killed"
     for pdf in finished:
