@@ -88,19 +88,13 @@ def floor() -> dict[str, float]:
     """`guidebuilder build EDITION --format pdf` against plain `weasyprint` on the same final HTML."""
     from guidebuilder.build import build_date, check
     from guidebuilder.project import Project
-    from guidebuilder.render import booklet_html, notes_pages_needed, tail_html
+    from guidebuilder.render import booklet_html
     from guidebuilder.resolve import resolve
-    from guidebuilder.writers import pdf
 
     work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     project = Project.at(ROOT, work / "dist")
     book = resolve(check(project)[0], EDITION, build_date(project))
-    main = booklet_html(book, project.search_path)
-    pages = len(pdf.render_document(book, project).pages)
-    main_pages = pages - 1 - notes_pages_needed(pages - 1 - 3, 0)
-    tail = tail_html(book, project.search_path, main_pages + 1, pages - main_pages - 1)
-    tail_body = tail.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
-    combined = main.replace("</body>", tail_body + "</body>", 1)
+    combined = booklet_html(book, project.search_path)  # exactly the document the PDF writer lays out
     page = work / "guide.html"
     page.write_text(combined, encoding="utf-8")
     css = ROOT / "layouts" / "booklet" / "booklet.css"

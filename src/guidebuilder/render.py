@@ -13,6 +13,7 @@ from .errors import BuildError
 from .templates import environment
 
 NOTES_RULES = {"A5": 17, "half-letter": 18}
+SPARE_NOTES_PAGES = 3  # up to 3 notes pages bring any page count to a multiple of 4
 
 
 def render_template(search_path: Sequence[Path], name: str, **context: object) -> str:
@@ -24,20 +25,11 @@ def render_template(search_path: Sequence[Path], name: str, **context: object) -
         raise BuildError(f"{where}: template error: {exc}") from None
 
 
-def booklet_html(book: Book, search_path: Sequence[Path]) -> str:
-    """The booklet's main document: cover to resources page."""
-    return render_template(search_path, "booklet/booklet.html.j2", book=book)
-
-
-def tail_html(book: Book, search_path: Sequence[Path], first_page: int, notes_pages: int) -> str:
-    """Notes pages and the back cover, numbered on from first_page."""
+def booklet_html(book: Book, search_path: Sequence[Path], notes_pages: int | None = None) -> str:
+    """The booklet as one document: cover to back cover, with spare notes pages the PDF writer trims."""
+    spare = book.meta.notes_pages_min + SPARE_NOTES_PAGES if notes_pages is None else notes_pages
     return render_template(
-        search_path,
-        "booklet/tail.html.j2",
-        book=book,
-        first_page=first_page,
-        notes_pages=notes_pages,
-        rules=NOTES_RULES[book.edition.paper],
+        search_path, "booklet/booklet.html.j2", book=book, notes_pages=spare, rules=NOTES_RULES[book.edition.paper]
     )
 
 

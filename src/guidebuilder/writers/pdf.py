@@ -18,7 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from ..book import Book
 from ..errors import BuildError
 from ..project import Project
-from ..render import booklet_html, notes_pages_needed, render_template, tail_html
+from ..render import SPARE_NOTES_PAGES, booklet_html, notes_pages_needed, render_template
 from ..templates import find_file
 from . import Cache
 
@@ -50,25 +50,23 @@ class ProjectFetcher(URLFetcher):
 
 
 def render_document(book: Book, project: Project, extra_css: tuple[str, ...] = ()) -> object:
-    """Lay out the booklet: main pages, then notes pages and back cover to a multiple of 4."""
+    """Lay out the booklet once, then keep the notes pages that make the count a multiple of 4."""
     fetcher = ProjectFetcher(project.readable_roots)
     fonts = FontConfiguration()
     profiles: dict[str, object] = {}
     base = project.guide_dir.as_uri() + "/"
     shared = {"url_fetcher": fetcher, "font_config": fonts, "color_profiles": profiles}
+    spare = book.meta.notes_pages_min + SPARE_NOTES_PAGES
     try:
         sheets = [CSS(filename=str(find_file(project.search_path, "booklet/booklet.css")), **shared)]
         sheets += [CSS(string=css, base_url=base, **shared) for css in extra_css]
-        options = {"stylesheets": sheets, "font_config": fonts, "color_profiles": profiles, "pdf_tags": True}
-        main = HTML(string=booklet_html(book, project.search_path), base_url=base, url_fetcher=fetcher)
-        main_doc = main.render(**options)
-        count = len(main_doc.pages)
-        notes = notes_pages_needed(count, book.meta.notes_pages_min)
-        tail = HTML(string=tail_html(book, project.search_path, count + 1, notes), base_url=base, url_fetcher=fetcher)
-        tail_doc = tail.render(**options)
+        html = HTML(string=booklet_html(book, project.search_path, spare), base_url=base, url_fetcher=fetcher)
+        document = html.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles, pdf_tags=True)
     except FatalURLFetchingError as exc:
         raise BuildError(f"{book.edition.id}: {exc}") from None
-    return main_doc.copy(main_doc.pages + tail_doc.pages)
+    content = len(document.pages) - spare - 1  # every notes page and the back cover take one page each
+    keep = notes_pages_needed(content, book.meta.notes_pages_min)
+    return document.copy(document.pages[: content + keep] + document.pages[-1:])
 
 
 def _stable_id(book: Book, kind: str) -> str:
