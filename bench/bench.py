@@ -52,23 +52,24 @@ def stages() -> dict[str, object]:
     from guidebuilder.publish import publish
     from guidebuilder.render import booklet_html
     from guidebuilder.resolve import resolve
-    from guidebuilder.writers import epub, pdf
+    from guidebuilder.writers import epub, layout, pdf
     from guidebuilder.writers.booklet import impose
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
     out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
     project = Project.at(ROOT, out)
-    pdf.render_document(resolve(check(project)[0], EDITION, build_date(project)), project)  # warm-up
+    layout.lay_out(pdf.download_job(resolve(check(project)[0], EDITION, build_date(project)), project))  # warm-up
     result: dict[str, float] = {}
     result["load + validate"], (guide, _) = timed(lambda: check(project))
     today = build_date(project)
     result["resolve"], book = timed(lambda: resolve(guide, EDITION, today))
     result["render HTML"], _ = timed(lambda: booklet_html(book, project.search_path))
-    result["PDF layout"], document = timed(lambda: pdf.render_document(book, project))
+    job = pdf.download_job(book, project)
+    result["PDF layout"], document = timed(lambda: layout.render(job))
     result["PDF write"], data = timed(lambda: document.write_pdf(pdf_variant=pdf.DOWNLOAD_VARIANT))
-    result["print PDF"], _ = timed(lambda: pdf.write_print(book, project, {}))
+    result["print PDF"], _ = timed(lambda: layout.lay_out(pdf.print_job(book, project)))
     result["imposition"], _ = timed(lambda: impose(data, book.edition.paper))
-    result["EPUB"], _ = timed(lambda: epub.write(book, project, {}))
+    result["EPUB"], _ = timed(lambda: epub.write(book, project))
     (out / EDITION).mkdir(parents=True, exist_ok=True)
     (out / EDITION / f"{guide.meta.slug}-{EDITION}.pdf").write_bytes(data)
     books = [resolve(guide, e, today) for e in guide.editions]
@@ -175,7 +176,7 @@ def scaling() -> dict[str, object]:
     """Layout + write time per page at x1, x4, x16 the content (in process, so start-up does not count)."""
     from guidebuilder.build import validate
     from guidebuilder.project import Project
-    from guidebuilder.writers import pdf
+    from guidebuilder.writers import layout, pdf
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
     rows = {}
@@ -185,9 +186,7 @@ def scaling() -> dict[str, object]:
         book = validate(project).books[EDITION]
 
         def render(b=book, p=project) -> int:
-            document = pdf.render_document(b, p)
-            document.write_pdf(pdf_variant=pdf.DOWNLOAD_VARIANT)
-            return len(document.pages)
+            return layout.lay_out(pdf.download_job(b, p)).pages
 
         seconds, pages = timed(render, HEAVY_RUNS)
         rows[f"x{factor}"] = {"seconds": seconds, "pages": pages, "seconds_per_page": seconds / pages}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 from .book import Book
@@ -20,6 +19,7 @@ from .publish import publish
 from .resolve import resolve_all
 from .translations import stale_translations
 from .warnings import stale_figures
+from .workers import default_jobs, run_layout, start_pool
 from .writers import DEFAULT_FORMATS, FORMATS
 
 
@@ -124,54 +124,50 @@ def build(
     everything: bool = False,
     country: str | None = None,
     jobs: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[Output]:
-    """Build the chosen editions in the chosen formats into project.out, editions in parallel."""
+    """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes."""
     chosen_formats = check_formats(formats)
-    workers = jobs or default_jobs()
-    if not (everything or country):
-        workers = min(workers, max(1, len(editions)))
-    # Workers start first and import the renderers while this process reads and validates the guide.
-    with ProcessPoolExecutor(
-        workers, mp_context=get_context("fork"), initializer=_warm_up, initargs=(chosen_formats,)
-    ) as pool:
-        pool.submit(int)  # the pool starts its processes at the first task; they warm up at once
+    own_pool = pool is None
+    if own_pool:
+        wanted = jobs or default_jobs()
+        pool = start_pool(wanted if everything or country else min(wanted, max(1, len(editions))))
+    try:
         checked = validate(project)
         guide, books, today = checked.guide, checked.books, checked.today
         chosen = select_editions(guide, editions, everything, country)
         targets = _targets(project, guide, chosen, chosen_formats)
         remove_stale_temporaries(project.out)
-        work = [(project, books[e], {n: targets[e, n] for n in chosen_formats}) for e in chosen]
-        results = list(pool.map(_build_edition, work))
-    outputs = [output for result in results for output in result]
+        laid = _submit_layouts(pool, project, books, chosen, chosen_formats)
+        outputs = [_finish(project, books[e], name, path, laid) for (e, name), path in targets.items()]
+    finally:
+        if own_pool:
+            pool.shutdown(wait=True, cancel_futures=True)
     pages = {o.path: o.pages for o in outputs if o.pages}
     site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
 
 
-def default_jobs() -> int:
-    """Parallel workers: GUIDEBUILDER_JOBS, else one per core."""
-    try:
-        return max(0, int(os.environ.get("GUIDEBUILDER_JOBS", "0"))) or os.cpu_count() or 1
-    except ValueError:
-        raise UsageError("GUIDEBUILDER_JOBS must be a whole number") from None
+def _submit_layouts(
+    pool: ProcessPoolExecutor, project: Project, books: dict[str, Book], editions: Sequence[str], formats: Sequence[str]
+) -> dict[tuple[str, str], Future]:
+    """Every layout job the outputs need, each submitted once (the booklet shares the PDF's)."""
+    futures: dict[tuple[str, str], Future] = {}
+    for edition in editions:
+        for name in formats:
+            for key, job in FORMATS[name].code().jobs(books[edition], project).items():
+                if (edition, key) not in futures:
+                    futures[edition, key] = pool.submit(run_layout, job)
+    return futures
 
 
-def _warm_up(formats: Sequence[str]) -> None:
-    """Import the writers a worker will need (WeasyPrint takes a good part of a second)."""
-    for name in formats:
-        FORMATS[name].writer()
-
-
-def _build_edition(item: tuple[Project, Book, dict[str, Path]]) -> list[Output]:
-    """Every format of one edition, in one process so they share its rendered PDF."""
-    project, book, paths = item
-    cache: dict[str, object] = {}
-    outputs = []
-    for name, path in paths.items():
-        data = FORMATS[name].writer()(book, project, cache)
-        write_atomic(path, data)
-        outputs.append(Output(book.edition.id, name, path, len(data), cache.get(f"pages:{name}")))
-    return outputs
+def _finish(project: Project, book: Book, name: str, path: Path, laid: dict[tuple[str, str], Future]) -> Output:
+    """Finish one output from its laid-out jobs and write it."""
+    code = FORMATS[name].code()
+    results = {key: laid[book.edition.id, key].result() for key in code.jobs(book, project)}
+    data, pages = code.finish(book, project, results)
+    write_atomic(path, data)
+    return Output(book.edition.id, name, path, len(data), pages)
 
 
 def _targets(

@@ -155,12 +155,19 @@ def build(
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
-    from .build import build as run_build
     from .project import BookletSettings
+    from .workers import default_jobs, start_pool
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
     proj = _project(project, out, tuple(layouts or ()), booklet)
-    outputs = _run(run_build, proj, editions or (), formats or (), all_editions, country)
+    wanted = _run(default_jobs)
+    pool = start_pool(wanted if all_editions or country else min(wanted, max(1, len(editions or ()))))
+    try:  # the workers import WeasyPrint while the rest of guidebuilder loads and validates the guide
+        from .build import build as run_build
+
+        outputs = _run(run_build, proj, editions or (), formats or (), all_editions, country, pool=pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     for output in outputs:
         shown = (
             output.path.relative_to(Path.cwd().resolve())

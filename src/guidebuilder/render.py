@@ -37,11 +37,3 @@ def cover_svg(book: Book, search_path: Sequence[Path]) -> str:
     """The edition's cover as a standalone SVG document (EPUB cover, download-page thumbnail)."""
     title_lines = textwrap.wrap(book.meta.title, 19)
     return render_template(search_path, "epub/cover.svg.j2", book=book, title_lines=title_lines)
-
-
-def notes_pages_needed(main_pages: int, minimum: int) -> int:
-    """Notes pages so that main + notes + back cover is a multiple of 4."""
-    pages = minimum
-    while (main_pages + pages + 1) % 4:
-        pages += 1
-    return pages

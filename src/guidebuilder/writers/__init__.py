@@ -1,35 +1,33 @@
-"""Output writers, one module per format, imported only when that format is built."""
+"""Output formats, one module per format, imported only when that format is built.
+
+Each format module has `jobs(book, project)`: the WeasyPrint layout jobs it needs (plain data,
+run in worker processes; see layout.py), and `finish(book, project, laid)`: the file's bytes and
+page count from the laid-out jobs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from ..book import Book
-from ..project import Project
-
-Cache = MutableMapping[str, Any]
-
-
-class WriteFunction(Protocol):
-    """Turns a resolved book into the bytes of one output file; cache is shared per edition."""
-
-    def __call__(self, book: Book, project: Project, cache: Cache) -> bytes: ...
+if TYPE_CHECKING:
+    from ..book import Book
+    from ..project import Project
 
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: its writer module and the file name ending it produces."""
+    """An output format: its module and the file name ending it produces."""
 
     name: str
     module: str
     suffix: str
 
-    def writer(self) -> WriteFunction:
-        """The format's write function, imported on first use."""
-        return import_module(f".{self.module}", __name__).write
+    def code(self) -> ModuleType:
+        """The format's module, imported on first use."""
+        return import_module(f".{self.module}", __name__)
 
     def file_name(self, slug: str, edition: str) -> str:
         """The output's file name inside dist/<edition>/."""
@@ -47,3 +45,12 @@ FORMATS = {
     )
 }
 DEFAULT_FORMATS = ("pdf", "print", "booklet", "epub")
+
+
+def produce(name: str, book: Book, project: Project) -> tuple[bytes, int | None]:
+    """One output made in this process: its layout jobs run here, then the format finishes it."""
+    from .layout import lay_out
+
+    code = FORMATS[name].code()
+    laid = {key: lay_out(job) for key, job in code.jobs(book, project).items()}
+    return code.finish(book, project, laid)

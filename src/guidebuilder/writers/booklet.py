@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject
 
-from ..book import Book
 from ..errors import BuildError
-from ..project import Project
-from . import Cache
-from .pdf import write as write_pdf
+from .pdf import download_job
+
+if TYPE_CHECKING:
+    from ..book import Book
+    from ..project import Project
+    from .jobs import LaidOut, LayoutJob
 
 MM = 72 / 25.4
 MARKS_MARGIN_MM = 8.0
@@ -105,9 +108,14 @@ def _marks(width: float, pw: float, ph: float, top: float) -> str:
     return f"q 0.3 w 0 0 0 1 K {crops} {fold} Q"
 
 
-def write(book: Book, project: Project, cache: Cache) -> bytes:
-    """The booklet file: the download PDF imposed for duplex printing (flip on the short edge)."""
+def jobs(book: Book, project: Project) -> dict[str, LayoutJob]:
+    """The booklet is made from the download PDF."""
+    return {"pdf": download_job(book, project)}
+
+
+def finish(book: Book, project: Project, laid: dict[str, LaidOut]) -> tuple[bytes, int | None]:
+    """The download PDF imposed for duplex printing (flip on the short edge); pages = sheet sides."""
     settings = project.booklet
-    pdf = write_pdf(book, project, cache)
-    cache["pages:booklet"] = cache["pages:pdf"] // 2
-    return impose(pdf, book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm)
+    pdf = laid["pdf"]
+    data = impose(pdf.data, book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm)
+    return data, pdf.pages // 2

@@ -13,7 +13,6 @@ from ..book import Book, BookSection
 from ..project import Project
 from ..render import cover_svg, render_template
 from ..templates import find_file
-from . import Cache
 
 NAMESPACE = uuid.UUID("6f1c7a3e-2b1d-5c8e-9a4f-3d2e1b0c9a8f")
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -98,7 +97,7 @@ def _package(book: Book, project: Project, items: list[Item]) -> bytes:
     return opf.encode("utf-8")
 
 
-def write(book: Book, project: Project, cache: Cache) -> bytes:
+def write(book: Book, project: Project) -> bytes:
     """The EPUB as bytes: mimetype first and stored, then every file in a fixed order and date."""
     items = _items(book, project)
     stamp = (book.build_date.year, book.build_date.month, book.build_date.day, 0, 0, 0)
@@ -115,3 +114,13 @@ def write(book: Book, project: Project, cache: Cache) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, zipfile.ZIP_DEFLATED, compresslevel=9)
     return buffer.getvalue()
+
+
+def jobs(book: Book, project: Project) -> dict[str, object]:
+    """No layout jobs: this format is written directly."""
+    return {}
+
+
+def finish(book: Book, project: Project, laid: dict[str, object]) -> tuple[bytes, int | None]:
+    """The file's bytes; no page count."""
+    return write(book, project), None

@@ -1,0 +1,32 @@
+"""Layout jobs as plain data: made in the main process, laid out by WeasyPrint in a worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LayoutJob:
+    """Everything WeasyPrint needs to make one PDF."""
+
+    label: str
+    html: str
+    base_url: str
+    stylesheet: Path
+    extra_css: tuple[str, ...]
+    roots: tuple[Path, ...]
+    spare_pages: int  # trailing notes pages that may be dropped to reach a multiple of 4
+    min_notes: int
+    variant: str
+    identifier: str
+    document_id: str | None = None  # a stable XMP DocumentID (PDF/X writes a random one)
+    bleed_mm: float | None = None  # the exact BleedBox, outside the TrimBox
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A finished PDF and its page count."""
+
+    data: bytes
+    pages: int

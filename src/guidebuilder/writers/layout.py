@@ -1,0 +1,103 @@
+"""Layout jobs: the only module that imports WeasyPrint. A job is plain data, so worker processes
+need nothing else of guidebuilder: they import WeasyPrint while the main process validates."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.pdf import metadata as weasyprint_metadata
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from ..errors import BuildError
+from .jobs import LaidOut, LayoutJob
+
+MM = 72 / 25.4
+
+
+class ProjectFetcher(URLFetcher):
+    """Reads only existing files inside the project's guide and layouts; never the network."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
+        self.roots = roots
+
+    def fetch(self, url: str, headers: object = None) -> object:
+        """Fetch url if it is a file inside the allowed roots."""
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise FatalURLFetchingError(f"refusing to fetch '{url}': only project files are read")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise FatalURLFetchingError(f"refusing to read '{path}': outside the project")
+        if not path.is_file():
+            raise FatalURLFetchingError(f"missing file '{path}'")
+        return super().fetch(url, headers)
+
+
+def notes_pages_needed(main_pages: int, minimum: int) -> int:
+    """Notes pages so that main + notes + back cover is a multiple of 4."""
+    pages = minimum
+    while (main_pages + pages + 1) % 4:
+        pages += 1
+    return pages
+
+
+def render(job: LayoutJob) -> object:
+    """Lay the document out once, then keep the notes pages that make the count a multiple of 4."""
+    fetcher = ProjectFetcher(job.roots)
+    fonts = FontConfiguration()
+    profiles: dict[str, object] = {}
+    shared = {"url_fetcher": fetcher, "font_config": fonts, "color_profiles": profiles}
+    try:
+        sheets = [CSS(filename=str(job.stylesheet), **shared)]
+        sheets += [CSS(string=css, base_url=job.base_url, **shared) for css in job.extra_css]
+        html = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+        document = html.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles, pdf_tags=True)
+    except FatalURLFetchingError as exc:
+        raise BuildError(f"{job.label}: {exc}") from None
+    content = len(document.pages) - job.spare_pages - 1  # every notes page and the back cover take one page
+    keep = notes_pages_needed(content, job.min_notes)
+    return document.copy(document.pages[: content + keep] + document.pages[-1:])
+
+
+def lay_out(job: LayoutJob) -> LaidOut:
+    """The finished PDF of a job."""
+    document = render(job)
+    finisher = _bleed_box(job.bleed_mm) if job.bleed_mm is not None else None
+    with _document_id(job.document_id):
+        data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
+    return LaidOut(data, len(document.pages))
+
+
+def _bleed_box(bleed_mm: float):  # noqa: ANN202
+    def finish(document: object, pdf: object) -> None:
+        """BleedBox exactly bleed_mm outside the TrimBox (WeasyPrint puts it up to 10 pt out)."""
+        pad = bleed_mm * MM
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = obj["TrimBox"]
+                obj["BleedBox"] = type(obj["TrimBox"])([left - pad, top - pad, right + pad, bottom + pad])
+
+    return finish
+
+
+@contextmanager
+def _document_id(value: str | None) -> Iterator[None]:
+    """Make WeasyPrint's XMP DocumentID (a uuid4) the given, stable one."""
+    if value is None:
+        yield
+        return
+    stable = uuid.UUID(value)
+    original = weasyprint_metadata.uuid4
+    weasyprint_metadata.uuid4 = lambda: stable
+    try:
+        yield
+    finally:
+        weasyprint_metadata.uuid4 = original
