@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -39,11 +38,3 @@ class UsageError(GuideError):
 
 class BuildError(GuideError):
     """Rendering or writing an output failed."""
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path relative to the project root when it lies inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve().parent).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -238,11 +238,6 @@ def _figures_span(edition: Edition, tag: str) -> str | None:
     return f"{dates[0].year}\u2013{dates[-1].year}"
 
 
-def check_editions(guide: Guide, build_date: date) -> list[Problem]:
-    """Resolve every edition, returning every problem found."""
-    return resolve_all(guide, build_date)[1]
-
-
 def resolve_all(guide: Guide, build_date: date) -> tuple[dict[str, Book], list[Problem]]:
     """Every edition's book, and every problem found; one found in only some editions names them."""
     found: dict[Problem, list[str]] = {}

@@ -10,11 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ..book import Book
-    from ..project import Project
 
 
 @dataclass(frozen=True)
@@ -45,12 +40,3 @@ FORMATS = {
     )
 }
 DEFAULT_FORMATS = ("pdf", "print", "booklet", "epub")
-
-
-def produce(name: str, book: Book, project: Project) -> tuple[bytes, int | None]:
-    """One output made in this process: its layout jobs run here, then the format finishes it."""
-    from .layout import lay_out
-
-    code = FORMATS[name].code()
-    laid = {key: lay_out(job) for key, job in code.jobs(book, project).items()}
-    return code.finish(book, project, laid)
