@@ -138,8 +138,8 @@ def build(
         chosen = select_editions(guide, editions, everything, country)
         targets = _targets(project, guide, chosen, chosen_formats)
         remove_stale_temporaries(project.out)
-        laid = _submit_layouts(pool, project, books, chosen, chosen_formats)
-        outputs = [_finish(project, books[e], name, path, laid) for (e, name), path in targets.items()]
+        laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
+        outputs = [_finish(project, books[e], n, path, laid, needs[e, n]) for (e, n), path in targets.items()]
     finally:
         if own_pool:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -148,24 +148,30 @@ def build(
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
 
 
+Layouts = dict[tuple[str, str], Future]
+
+
 def _submit_layouts(
     pool: ProcessPoolExecutor, project: Project, books: dict[str, Book], editions: Sequence[str], formats: Sequence[str]
-) -> dict[tuple[str, str], Future]:
-    """Every layout job the outputs need, each submitted once (the booklet shares the PDF's)."""
-    futures: dict[tuple[str, str], Future] = {}
+) -> tuple[Layouts, dict[tuple[str, str], tuple[str, ...]]]:
+    """Every layout job the outputs need, each submitted once (the booklet shares the PDF's),
+    and the jobs each output needs."""
+    futures: Layouts = {}
+    needs: dict[tuple[str, str], tuple[str, ...]] = {}
     for edition in editions:
         for name in formats:
-            for key, job in FORMATS[name].code().jobs(books[edition], project).items():
+            jobs = FORMATS[name].code().jobs(books[edition], project)
+            needs[edition, name] = tuple(jobs)
+            for key, job in jobs.items():
                 if (edition, key) not in futures:
                     futures[edition, key] = pool.submit(run_layout, job)
-    return futures
+    return futures, needs
 
 
-def _finish(project: Project, book: Book, name: str, path: Path, laid: dict[tuple[str, str], Future]) -> Output:
+def _finish(project: Project, book: Book, name: str, path: Path, laid: Layouts, keys: tuple[str, ...]) -> Output:
     """Finish one output from its laid-out jobs and write it."""
-    code = FORMATS[name].code()
-    results = {key: laid[book.edition.id, key].result() for key in code.jobs(book, project)}
-    data, pages = code.finish(book, project, results)
+    results = {key: laid[book.edition.id, key].result() for key in keys}
+    data, pages = FORMATS[name].code().finish(book, project, results)
     write_atomic(path, data)
     return Output(book.edition.id, name, path, len(data), pages)
 
