@@ -86,18 +86,16 @@ def load_guide(root: Path) -> Guide:
 
 
 def _load_meta(reader: Reader, root: Path, origins: dict[str, Origin]) -> GuideMeta | None:
-    origin = reader.yaml_file(root / "guide.yaml")
-    if origin is None:
-        return None
-    origins["guide"] = origin
-    return reader.model(GuideMeta, origin.doc.data, origin)
+    origin, meta = reader.yaml_model(root / "guide.yaml", GuideMeta)
+    if origin is not None:
+        origins["guide"] = origin
+    return meta
 
 
 def _load_editions(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, Edition]:
     editions: dict[str, Edition] = {}
     for path in sorted((root / "editions").glob("*.yaml")):
-        origin = reader.yaml_file(path)
-        edition = None if origin is None else reader.model(Edition, origin.doc.data, origin)
+        origin, edition = reader.yaml_model(path, Edition)
         if edition is None:
             continue
         if edition.id != path.stem:
@@ -118,8 +116,7 @@ def _load_editions(reader: Reader, root: Path, origins: dict[str, Origin]) -> di
 def _load_strings(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, UiStrings]:
     strings: dict[str, UiStrings] = {}
     for path in sorted((root / "strings").glob("*.yaml")):
-        origin = reader.yaml_file(path)
-        loaded = None if origin is None else reader.model(UiStrings, origin.doc.data, origin)
+        origin, loaded = reader.yaml_model(path, UiStrings)
         if loaded is not None:
             strings[path.stem] = loaded
             origins[f"strings:{path.stem}"] = origin

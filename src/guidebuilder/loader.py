@@ -88,6 +88,11 @@ class Reader:
         text = self.text(path)
         return None if text is None else self._parse(path, text, 0)
 
+    def yaml_model(self, path: Path, cls: type[BaseModel]) -> tuple[Origin | None, Any]:
+        """A YAML file parsed with positions and validated against cls (None where that failed)."""
+        origin = self.yaml_file(path)
+        return origin, None if origin is None else self.model(cls, origin.doc.data, origin)
+
     def front_matter_file(self, path: Path) -> tuple[Origin, str] | None:
         """A Markdown file with YAML front matter: the front matter's origin and the body."""
         text = self.text(path)

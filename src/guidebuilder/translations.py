@@ -37,8 +37,7 @@ def load_translations(
         sections[language] = load_section_files(reader, lang_dir, TranslatedSection, f"section:{language}", origins)
         guide_file = lang_dir / "guide.yaml"
         if guide_file.is_file():
-            origin = reader.yaml_file(guide_file)
-            text = None if origin is None else reader.model(GuideText, origin.doc.data, origin)
+            origin, text = reader.yaml_model(guide_file, GuideText)
             if text is not None:
                 texts[language] = text
                 origins[f"guide:{language}"] = origin
