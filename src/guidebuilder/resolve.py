@@ -71,10 +71,7 @@ class Resolver:
                 return markdown_block(filled, self.language)
             return markdown_inline(filled, self.language)
         except TextError as exc:
-            line = origin.line(loc) + exc.line if loc[:1] != ("body",) else origin.line(("body", exc.line))
-            self.problems.append(
-                Problem(origin.path, line, ".".join(map(str, loc[:1] if loc[:1] == ("body",) else loc)), str(exc))
-            )
+            self._problem(origin, loc, exc)
             return Markup("")
 
     def plain(self, value: str, origin: Origin, loc: tuple[Any, ...]) -> str:
@@ -82,8 +79,13 @@ class Resolver:
         try:
             return fill(value, self.context)
         except TextError as exc:
-            self.problems.append(Problem(origin.path, origin.line(loc) + exc.line, ".".join(map(str, loc)), str(exc)))
+            self._problem(origin, loc, exc)
             return ""
+
+    def _problem(self, origin: Origin, loc: tuple[Any, ...], exc: TextError) -> None:
+        """Record a text problem at its line: in a Markdown body counted from the body's first line."""
+        line = origin.line(("body", exc.line)) if loc == ("body",) else origin.line(loc) + exc.line
+        self.problems.append(Problem(origin.path, line, ".".join(map(str, loc)), str(exc)))
 
     def value(self, value: Any, origin: Origin, loc: tuple[Any, ...]) -> Any:
         """Resolve every text inside a block model, keeping its type."""
@@ -117,13 +119,12 @@ class Resolver:
             for index, block in enumerate(section.blocks)
             if decide(block, self.edition)[0] and has_content(block, self.edition)
         )
-        body_loc = ("body",) if not prefix["body"] else prefix["body"] + ("body",)
         return BookSection(
             id=section.id,
             number=number,
             title=self.plain(section.title, origins["title"], prefix["title"] + ("title",)),
             summary=self.text(section.summary, origins["summary"], prefix["summary"] + ("summary",)),
-            body=self.text(section.body, origins["body"], body_loc, block=True),
+            body=self.text(section.body, origins["body"], prefix["body"] + ("body",), block=True),
             blocks=blocks,
         )
 
