@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,6 @@ def download_job(book: Book, project: Project, extra_css: tuple[str, ...] = (), 
 
 def print_job(book: Book, project: Project) -> LayoutJob:
     """The job for the print-shop PDF: 3 mm bleed, crop marks outside it, CMYK, PDF/X-4."""
-    from dataclasses import replace
-
     profile = find_file(project.search_path, PROFILE)
     css = render_template(
         project.search_path,
