@@ -328,3 +328,7 @@ class UiStrings(Model):
     back_cover_text: Text
     published_by: Text
     cover_art: Text
+    landmarks: Text
+    accessibility_summary: Text
+    booklet_title: Text
+    booklet_subject: Text

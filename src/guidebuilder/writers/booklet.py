@@ -42,8 +42,16 @@ def saddle_order(pages: int) -> list[Side]:
     return sides
 
 
-def impose(pdf: bytes, paper: str, creep_mm: float = 0.0, marks: bool = False, margin_mm: float = 0.0) -> bytes:
-    """Place the pages of pdf two to a side on A4 or Letter landscape, in saddle-stitch order."""
+def impose(
+    pdf: bytes,
+    paper: str,
+    creep_mm: float = 0.0,
+    marks: bool = False,
+    margin_mm: float = 0.0,
+    labels: tuple[str, str] = ("{title} (booklet)", "Saddle-stitch booklet"),
+) -> bytes:
+    """Place the pages of pdf two to a side on A4 or Letter landscape, in saddle-stitch order;
+    labels: the title (a format with {title}, the PDF's own) and subject of the result."""
     reader = PdfReader(BytesIO(pdf))
     sheet_w, sheet_h = SHEETS[paper]
     if marks and not margin_mm:
@@ -66,9 +74,8 @@ def impose(pdf: bytes, paper: str, creep_mm: float = 0.0, marks: bool = False, m
         content = StreamObject()
         content.set_data("\n".join(ops).encode())
         sheet.replace_contents(content.flate_encode())
-    writer.add_metadata(
-        {"/Title": _title(reader), "/Subject": "Saddle-stitch booklet: print duplex, flip on the short edge"}
-    )
+    title = (reader.metadata or {}).get("/Title", "")
+    writer.add_metadata({"/Title": labels[0].format(title=title).strip(), "/Subject": labels[1]})
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -88,11 +95,6 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
         }
     )
     return writer._add_object(form)  # pypdf has no public call for adding a free-standing stream
-
-
-def _title(reader: PdfReader) -> str:
-    title = (reader.metadata or {}).get("/Title", "")
-    return f"{title} (booklet)" if title else "booklet"
 
 
 def _marks(width: float, pw: float, ph: float, top: float) -> str:
@@ -117,5 +119,6 @@ def finish(book: Book, project: Project, laid: dict[str, LaidOut]) -> tuple[byte
     """The download PDF imposed for duplex printing (flip on the short edge); pages = sheet sides."""
     settings = project.booklet
     pdf = laid["pdf"]
-    data = impose(pdf.data, book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm)
+    labels = (book.strings.booklet_title, book.strings.booklet_subject)
+    data = impose(pdf.data, book.edition.paper, settings.creep_mm, settings.marks, settings.margin_mm, labels)
     return data, pdf.pages // 2

@@ -81,10 +81,6 @@ def _figures(book: Book, project: Project) -> list[Item]:
 
 def _package(book: Book, project: Project, items: list[Item]) -> bytes:
     modified = datetime.combine(book.build_date, time(0), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    summary = (
-        "Text with headings, a table of contents and alternative text for images; "
-        "the cover is decorative and its text is repeated on the title page."
-    )
     opf = render_template(
         project.search_path,
         "epub/package.opf.j2",
@@ -92,7 +88,6 @@ def _package(book: Book, project: Project, items: list[Item]) -> bytes:
         items=items,
         identifier=identifier(book),
         modified=modified,
-        accessibility_summary=summary,
     )
     return opf.encode("utf-8")
 

@@ -1,0 +1,101 @@
+"""French and German outputs carry no English interface text: every reader-facing label comes from
+the edition's string catalogue."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from pypdf import PdfReader
+
+from guidebuilder.build import build
+from guidebuilder.guide import load_guide
+from guidebuilder.project import Project
+
+from .conftest import REPO
+
+GUIDE = load_guide(REPO / "guide")
+EDITIONS = ("fr-CA", "de-DE")
+READ_ATTRIBUTES = ("alt", "title", "aria-label")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    out = tmp_path_factory.mktemp("interface")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        built = build(Project.at(REPO, out), EDITIONS, ["pdf", "booklet", "epub"])
+    return {(o.edition, o.format): o.path for o in built if o.edition}
+
+
+def english_phrases(language: str) -> dict[str, list[str]]:
+    """The literal parts of each English string whose text differs in the language, by key."""
+    english, other = GUIDE.strings["en"].model_dump(), GUIDE.strings[language].model_dump()
+    phrases = {}
+    for key, value in english.items():
+        if value == other[key]:
+            continue
+        parts = [p.strip(" .,:;()") for p in re.split(r"\{\w+\}", value)]
+        phrases[key] = [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
+    return phrases
+
+
+def epub_texts(path: Path) -> list[str]:
+    """Every text and every read-aloud attribute of the EPUB's documents, and its package metadata."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".opf", ".svg")):
+                continue
+            for element in ElementTree.fromstring(archive.read(name)).iter():
+                texts.extend(t for t in (element.text, element.tail) if t and t.strip())
+                texts.extend(element.get(a) for a in READ_ATTRIBUTES if element.get(a))
+    return texts
+
+
+def pdf_texts(path: Path) -> list[str]:
+    """The text of every page, the document metadata and the bookmarks of a PDF."""
+    reader = PdfReader(BytesIO(path.read_bytes()))
+    texts = [page.extract_text() for page in reader.pages]
+    texts += [str(value) for value in (reader.metadata or {}).values()]
+
+    def outline(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                outline(item)
+            else:
+                texts.append(item.title)
+
+    outline(reader.outline)
+    return texts
+
+
+def english_found(texts: list[str], language: str) -> list[str]:
+    """The English interface phrases that appear, as whole words, in texts."""
+    joined = "\n".join(" ".join(t.split()) for t in texts)
+    return [
+        f"{key}: {phrase!r}"
+        for key, phrases in english_phrases(language).items()
+        for phrase in phrases
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", joined)
+    ]
+
+
+def test_the_comparison_finds_english_when_it_is_there():
+    assert english_found(["Contents", "Landmarks"], "fr") == ["contents: 'Contents'", "landmarks: 'Landmarks'"]
+    assert english_found(["Figures as of 2024"], "de") == ["figures_as_of: 'Figures as of'", "as_of: 'as of'"]
+    assert english_found(["Table des matières"], "fr") == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("fmt", ["epub", "pdf", "booklet"])
+def test_no_english_interface_text(outputs, edition, fmt):
+    path = outputs[edition, fmt]
+    texts = epub_texts(path) if fmt == "epub" else pdf_texts(path)
+    language = GUIDE.editions[edition].language
+    assert len("".join(texts)) > 5000  # the whole document was read
+    assert english_found(texts, language) == []
