@@ -26,7 +26,7 @@ from guidebuilder.guide import load_guide
 from guidebuilder.models import Edition, GuideMeta, Section
 from guidebuilder.resolve import resolve_all
 from guidebuilder.translations import stale_translations
-from guidebuilder.warnings import stale_figures
+from guidebuilder.warnings import stale_figures, undated_numbers
 from guidebuilder.yamlpos import parse_yaml
 
 from .conftest import FIXTURE
@@ -133,7 +133,8 @@ def load_and_resolve(root: Path) -> None:
     except ContentError as exc:
         assert exc.problems and all(isinstance(p.line, int) and str(p) for p in exc.problems)
         return
-    problems = resolve_all(guide, BUILD_DATE)[1] + stale_figures(guide, BUILD_DATE) + stale_translations(guide)
+    problems = resolve_all(guide, BUILD_DATE)[1] + stale_figures(guide, BUILD_DATE) + undated_numbers(guide)
+    problems += stale_translations(guide)
     assert all(str(p) for p in problems)
 
 

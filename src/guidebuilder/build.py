@@ -18,7 +18,7 @@ from .project import Project
 from .publish import publish
 from .resolve import resolve_all
 from .translations import stale_translations
-from .warnings import stale_figures
+from .warnings import stale_figures, undated_numbers
 from .workers import default_jobs, run_layout, start_pool
 from .writers import DEFAULT_FORMATS, FORMATS
 
@@ -74,7 +74,7 @@ def validate(project: Project, strict: bool = False) -> Validated:
     guide = load_guide(project.guide_dir)
     today = build_date(project)
     books, problems = resolve_all(guide, today)
-    warnings = stale_figures(guide, today) + stale_translations(guide)
+    warnings = stale_figures(guide, today) + undated_numbers(guide) + stale_translations(guide)
     if strict:
         problems.extend(warnings)
         warnings = []

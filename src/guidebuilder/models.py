@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
@@ -255,6 +256,25 @@ class Edition(Model):
     careers_url: Url
     sources: dict[Slug, SourceRef]
     overrides: dict[Slug, SectionOverride] = {}
+
+    def fact_date(self, fact: Fact) -> AsOf | None:
+        """A fact's date: its own as_of, else the newest published date of its sources, else the newest accessed."""
+        if fact.as_of is not None:
+            return fact.as_of
+        refs = [self.sources[key] for key in fact.source if key in self.sources]
+        published = [ref.published for ref in refs if ref.published is not None]
+        if published:
+            return max(published, key=AsOf.earliest)
+        accessed = [ref.accessed for ref in refs if ref.accessed is not None]
+        return AsOf.model_validate(max(accessed).isoformat()) if accessed else None
+
+    def dated_facts(self) -> Iterator[tuple[tuple[str | int, ...], Fact]]:
+        """Every fact that can carry a date, with its location in the edition file."""
+        for topic in ("requirements", "training", "work", "specialisations"):
+            for index, fact in enumerate(getattr(self, topic)):
+                yield (topic, index), fact
+        for index, step in enumerate(self.apply.steps):
+            yield ("apply", "steps", index), step
 
     @model_validator(mode="after")
     def _tag_matches(self) -> Edition:

@@ -159,7 +159,8 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
     edition, tag = resolver.edition, resolver.edition.id
 
     def line(fact: Fact, loc: tuple[Any, ...]) -> FactLine:
-        as_of = fmt.as_of(fact.as_of, tag) if fact.as_of else None
+        dated = edition.fact_date(fact)
+        as_of = fmt.as_of(dated, tag) if dated else None
         return FactLine(resolver.text(fact.text, origin, loc + ("text",)), numbers.refs(fact.source), as_of)
 
     def lines(topic: str) -> tuple[FactLine, ...]:
