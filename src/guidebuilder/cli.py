@@ -177,6 +177,24 @@ def build(
         typer.echo(f"wrote {shown} ({output.size:,} bytes)")
 
 
+@app.command("new-edition")
+def new_edition(
+    tag: Annotated[str, typer.Argument(help="The new edition's BCP 47 tag, language-REGION, e.g. en-NZ.")],
+    from_edition: Annotated[
+        Optional[str], typer.Option("--from", help="Copy the layout and structure (not the facts) of this edition.")
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Start guide/editions/<tag>.yaml: every field check asks for, each value to fill in marked TODO."""
+    from .scaffold import new_edition as run_new_edition
+
+    made = _run(run_new_edition, _project(project).guide_dir, tag, from_edition)
+    shown = made.path.relative_to(Path.cwd().resolve()) if made.path.is_relative_to(Path.cwd().resolve()) else made.path
+    typer.echo(f"wrote {shown}: {made.to_fill} values marked TODO to fill in; `guidebuilder check` lists them")
+    for note in made.notes:
+        typer.echo(f"note: {note}")
+
+
 @app.command()
 def clean(
     out: Annotated[

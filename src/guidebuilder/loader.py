@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .yamlpos import Positioned, YamlSyntaxError, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000
 FRONT_MATTER = "---"
+TODO = "TODO"  # marks a value still to fill in (guidebuilder new-edition writes them)
 
 
 @dataclass(frozen=True)
@@ -125,15 +127,38 @@ class Reader:
         return Origin(self.name(path), doc)
 
     def model(self, cls: type[BaseModel], data: dict[str, Any], origin: Origin) -> Any:
-        """Validate data against a model, recording each error with its line."""
+        """Validate data against a model, recording each error with its line; a value still marked
+        TODO is reported as still to fill in, and nothing else is said about it."""
+        todos = list(to_do_values(data))
+        for loc in todos:
+            self.problem(origin.path, origin.line(loc), ".".join(map(str, loc)), "still to fill in")
         try:
-            return cls.model_validate(data)
+            model = cls.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
                 loc = _data_loc(data, error["loc"] + tuple((error.get("ctx") or {}).get("at", ())))
-                field = ".".join(str(part) for part in loc)
-                self.problem(origin.path, origin.line(loc), field, _message(error))
+                if not any(_about_to_do(loc, error["type"], todo) for todo in todos):
+                    self.problem(origin.path, origin.line(loc), ".".join(map(str, loc)), _message(error))
             return None
+        return None if todos else model
+
+
+def _about_to_do(loc: tuple[Any, ...], kind: str, todo: tuple[Any, ...]) -> bool:
+    """Whether an error is only a consequence of a value still to fill in: about it, or a list too short
+    because that value was not an item yet."""
+    return loc[: len(todo)] == todo or kind == "too_short" and todo[: len(loc)] == loc
+
+
+def to_do_values(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The location of every value still to fill in: a text starting with the TODO marker."""
+    if isinstance(data, str) and data.lstrip().startswith(TODO):
+        yield loc
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from to_do_values(value, loc + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from to_do_values(value, loc + (index,))
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:

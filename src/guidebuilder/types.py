@@ -79,6 +79,7 @@ def _language(value: str) -> str:
 
 
 check_language = _language
+check_country = _country
 
 
 def _edition_tag(value: str) -> str:
