@@ -139,11 +139,24 @@ def test_a_malformed_tag_is_refused(runner, project: Path, tag: str, message: st
     assert sorted((project / "guide" / "editions").iterdir()) == before
 
 
-def test_an_unknown_from_edition_is_refused(runner, project: Path):
-    result = run_cli(runner, "new-edition", "en-NZ", "--from", "en-IE", "-C", str(project))
+@pytest.mark.parametrize("source", ["en-IE", "../editions/en-GB", "en-GB.yaml"])
+def test_an_unknown_from_edition_is_refused(runner, project: Path, source: str):
+    result = run_cli(runner, "new-edition", "en-NZ", "--from", source, "-C", str(project))
     assert result.exit_code == 2
-    assert result.stderr == "error: unknown edition 'en-IE' for --from; known editions: en-GB, en-US\n"
+    assert result.stderr == f"error: unknown edition '{source}' for --from; known editions: en-GB, en-US\n"
     assert not (project / "guide" / "editions" / "en-NZ.yaml").exists()
+
+
+def test_a_file_that_cannot_be_written_is_an_error_without_traceback(runner, project: Path):
+    editions = project / "guide" / "editions"
+    for path in editions.iterdir():
+        path.unlink()
+    editions.rmdir()
+    editions.write_text("a file where the folder should be\n")
+    result = run_cli(runner, "new-edition", "en-NZ", "-C", str(project))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write guide/editions/en-NZ.yaml: ")
+    assert "Traceback" not in result.output
 
 
 def test_the_library_refuses_the_same_things(project: Path):

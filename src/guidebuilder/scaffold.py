@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.numbers import get_territory_currencies
 
-from .errors import ContentError, UsageError
+from .errors import BuildError, ContentError, UsageError
 from .loader import TODO, Reader, to_do_values
 from .locale import country_name, language_name
 from .models import Edition
@@ -49,20 +49,28 @@ def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdi
     """Write guide/editions/<tag>.yaml with TODO values; refuse a malformed tag, an existing file
     or an unknown --from edition."""
     language, country = _parse_tag(tag)
-    editions = guide_dir / "editions"
-    path = editions / f"{tag}.yaml"
+    path = guide_dir / "editions" / f"{tag}.yaml"
     if path.exists():
         raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag")
     model = _load_from(guide_dir, from_id) if from_id else None
     text = render(tag, language, country, model, from_id)
-    editions.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8") as file:  # "x": never overwrite a file made meanwhile
-            file.write(text)
-    except FileExistsError:
-        raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag") from None
+    _create(path, text, _shown(guide_dir, path))
     to_fill = len(list(to_do_values(parse_yaml(text).data)))
     return NewEdition(path, to_fill, tuple(_language_notes(guide_dir, language)))
+
+
+def _create(path: Path, text: str, shown: str) -> None:
+    """Write a new file, never replacing one (not even one made meanwhile)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError as exc:
+        if Path(exc.filename or "") == path:
+            raise UsageError(f"{shown} already exists; edit it, or choose another tag") from None
+        raise BuildError(f"cannot write {shown}: {exc.strerror}") from None
+    except OSError as exc:
+        raise BuildError(f"cannot write {shown}: {exc.strerror}") from None
 
 
 def _parse_tag(tag: str) -> tuple[str, str]:
@@ -80,10 +88,10 @@ def _parse_tag(tag: str) -> tuple[str, str]:
 
 def _load_from(guide_dir: Path, from_id: str) -> Edition:
     """The edition to copy the layout and structure of; unknown or invalid is an error."""
+    known = sorted(p.stem for p in (guide_dir / "editions").glob("*.yaml"))
+    if from_id not in known:
+        raise UsageError(f"unknown edition '{from_id}' for --from; known editions: {', '.join(known)}")
     path = guide_dir / "editions" / f"{from_id}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in (guide_dir / "editions").glob("*.yaml")))
-        raise UsageError(f"unknown edition '{from_id}' for --from; known editions: {known}")
     reader = Reader(guide_dir)
     _, model = reader.yaml_model(path, Edition)
     if model is None:
@@ -99,10 +107,8 @@ def _language_notes(guide_dir: Path, language: str) -> Iterable[str]:
             f"{name} ('{language}') has no interface strings yet: copy guide/strings/en.yaml to "
             f"guide/strings/{language}.yaml and translate every value"
         )
-    guide_file = guide_dir / "guide.yaml"
-    source_language = "en"
-    if guide_file.is_file():
-        source_language = parse_yaml(guide_file.read_text(encoding="utf-8")).data.get("language", "en")
+    guide = Reader(guide_dir).yaml_file(guide_dir / "guide.yaml") if (guide_dir / "guide.yaml").is_file() else None
+    source_language = guide.doc.data.get("language", "en") if guide else "en"  # check reports a broken file
     if language != source_language and not (guide_dir / "translations" / language).is_dir():
         yield (
             f"{name} ('{language}') has no translation of the guide yet: add guide/translations/{language}/ "
