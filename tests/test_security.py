@@ -8,6 +8,7 @@ left alone. Cases test_errors already covers (`../../etc/passwd` as a figure, `{
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from guidebuilder import outputs
 from guidebuilder.build import build
 from guidebuilder.errors import BuildError
 from guidebuilder.project import Project
@@ -412,23 +414,113 @@ def test_read_only_output_folder_exits_1(runner, project: Path, guide: Path, dis
     assert_dist_unchanged(project, dist)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_exits_130_and_leaves_only_whole_files(tmp_path: Path, jobs: str):
-    out = tmp_path / "out"
+# When to press Ctrl-C: after a progress line (plain lines, as stderr is a pipe) and a delay.
+MOMENTS = [
+    pytest.param("2", "validating the guide", 0.0, id="warm-up"),
+    pytest.param("2", "validating the guide", 0.3, id="warm-up-and-validation"),
+    pytest.param("1", "validating the guide", 0.6, id="validation-one-worker"),
+    pytest.param("2", "building 2 outputs", 0.0, id="layout-start"),
+    pytest.param("2", "building 2 outputs", 1.0, id="layout"),
+    pytest.param("1", "building 2 outputs", 0.5, id="layout-one-worker"),
+    pytest.param("2", "[1/2] en-GB pdf", 0.0, id="next-output"),
+    pytest.param("2", "writing the download page", 0.0, id="site"),
+]
+
+
+def _interrupt_build(out: Path, jobs: str, marker: str, delay: float) -> tuple[int, str, str, bool]:
+    """Start a build, press Ctrl-C `delay` seconds after the progress line `marker`; return
+    (exit code, stdout, stderr, whether the build was still running when the signal was sent)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GUIDEBUILDER_JOBS": jobs}
     command = [sys.executable, "-m", "guidebuilder", "build", "en-GB", "en-US", "--format", "pdf", "--out", str(out)]
     child = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
-    started = time.monotonic()
-    while time.monotonic() - started < 1 and not (out.exists() and any(out.rglob("*"))):
-        time.sleep(0.02)
-    assert child.poll() is None, "the build finished before it could be interrupted"
+    seen = []
+    while not any(line.startswith(marker) for line in seen):
+        line = child.stderr.readline().decode()
+        assert line, f"the build ended before '{marker}': {seen}"
+        seen.append(line)
+    time.sleep(delay)
+    running = child.poll() is None
     os.killpg(child.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
     stdout, stderr = (data.decode() for data in child.communicate(timeout=120))
-    assert child.returncode == 130, stdout + stderr
-    assert "interrupted" in stderr
-    assert "Traceback" not in stdout + stderr
-    assert not list(out.rglob("*.tmp"))
+    _assert_group_gone(child.pid)
+    return child.returncode, stdout, "".join(seen) + stderr, running
+
+
+def _assert_group_gone(group: int) -> None:
+    """No worker outlives the interrupted build."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError("worker processes still running after the build exited")
+
+
+@pytest.mark.parametrize(("jobs", "marker", "delay"), MOMENTS)
+def test_ctrl_c_exits_130_and_leaves_only_whole_files(tmp_path: Path, jobs: str, marker: str, delay: float):
+    out = tmp_path / "out"
+    for _attempt in range(3):  # a build that ends just before the signal is a missed moment: try again
+        code, stdout, stderr, running = _interrupt_build(out, jobs, marker, delay)
+        if code != 0 or not running:
+            break
+    assert running, "the build finished before it could be interrupted"
+    assert code == 130, stdout + stderr
+    assert "interrupted" in stderr.splitlines()
+    for word in ("Traceback", "Exception", "KeyboardInterrupt", "Error"):
+        assert word not in stdout + stderr
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")], "temporary files left behind"
     for pdf in out.rglob("*.pdf"):
         assert len(PdfReader(pdf, strict=True).pages) % 4 == 0, pdf
+    if (out / "manifest.json").exists():
+        assert json.loads((out / "manifest.json").read_text())["entries"]
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync", "replace"])
+def test_ctrl_c_inside_an_atomic_write_leaves_the_old_file(tmp_path: Path, monkeypatch, failing: str):
+    target = tmp_path / "out" / "file.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    if failing == "write":
+        monkeypatch.setattr(outputs, "open", lambda *a, **k: _Interrupting(a[0]), raising=False)
+    else:
+        monkeypatch.setattr(outputs.os, failing, _raise_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_atomic(target, b"new and longer")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["file.pdf"]
+    assert target.read_bytes() == b"old"
+
+
+def _raise_interrupt(*args: object) -> None:
+    raise KeyboardInterrupt
+
+
+class _Interrupting:
+    """A file that is created, then interrupted before it is written."""
+
+    def __init__(self, path: Path) -> None:
+        Path(path).touch()
+
+    def __enter__(self) -> _Interrupting:
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask-022", "umask-027"])
+def test_outputs_get_the_mode_of_a_plain_write(project: Path, umask: int):
+    """Not the 0600 of a private temporary file: a web server or `rsync -a` must be able to serve them."""
+    old = os.umask(umask)
+    try:
+        build(Project.at(project), ["en-US"], ["html", "epub"])
+    finally:
+        os.umask(old)
+    files = [p for p in (project / "dist").rglob("*") if p.is_file()]
+    names = ["SHA256SUMS", "fixture-guide-en-US.epub", "fixture-guide-en-US.html", "index.html", "manifest.json"]
+    assert sorted(p.name for p in files) == names
+    for path in files:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~umask), path
