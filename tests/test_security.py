@@ -8,6 +8,7 @@ left alone. Cases test_errors already covers (`../../etc/passwd` as a figure, `{
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -397,24 +398,60 @@ def test_output_folder_below_a_file_exits_1(runner, project: Path, guide: Path, 
     assert_dist_unchanged(project, dist)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a chmod 555 folder anyway; see the file-parent test")
-def test_read_only_output_folder_exits_1(runner, project: Path, guide: Path, dist, tmp_path: Path):
+def _without_root_powers() -> None:
+    """In a child about to exec: drop the capabilities that let root ignore file modes (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH, CAP_FOWNER) from the bounding set, so the program runs as root but obeys them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def test_read_only_output_folder_exits_1(project: Path, guide: Path, dist, tmp_path: Path):
     out = tmp_path / "readonly"
     out.mkdir()
     out.chmod(0o555)
-    try:
-        result = run_cli(runner, "build", "en-US", "--format", "html", "--out", str(out), "-C", str(project))
-    finally:
-        out.chmod(0o755)
-    everything = result.output + result.stderr
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH}
+    command = [sys.executable, "-m", "guidebuilder", "build", "en-US", "-f", "html", "--out", str(out)]
+    command += ["-C", str(project)]
+    preexec = _without_root_powers if os.geteuid() == 0 else None  # root would write into a 0555 folder anyway
+    result = subprocess.run(command, env=env, preexec_fn=preexec, capture_output=True, text=True, timeout=300)
+    everything = result.stdout + result.stderr
     assert "Traceback" not in everything
-    assert result.exit_code == 1, everything
-    assert result.stderr.startswith("error: cannot write"), result.stderr
+    assert result.returncode == 1, everything
+    assert result.stderr == f"error: cannot write {out}/en-US/test-guide-en-US.html: Permission denied\n"
     assert not any(out.iterdir())
     assert_dist_unchanged(project, dist)
 
 
-# When to press Ctrl-C: after a progress line (plain lines, as stderr is a pipe) and a delay.
+@pytest.mark.parametrize("relative", ["../x.pdf", "en-US/../../x.pdf", "/tmp/x.pdf", ".", "en-US/.."])
+def test_output_paths_outside_the_output_folder_are_refused(tmp_path: Path, relative: str):
+    with pytest.raises(BuildError, match="refusing to write .* outside"):
+        outputs.output_path(tmp_path / "dist", relative)
+    assert outputs.output_path(tmp_path / "dist", "en-US/a.pdf") == (tmp_path / "dist" / "en-US" / "a.pdf").resolve()
+
+
+@pytest.mark.parametrize("planted", ["folder", "file"])
+def test_a_link_planted_in_dist_cannot_redirect_a_write(runner, project: Path, guide: Path, tmp_path: Path, planted):
+    """dist/en-US (or the output file in it) links outside: the build refuses and writes nothing there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "test-guide-en-US.html").write_text("precious")
+    (project / "dist").mkdir()
+    if planted == "folder":
+        (project / "dist" / "en-US").symlink_to(outside, target_is_directory=True)
+    else:
+        (project / "dist" / "en-US").mkdir()
+        (project / "dist" / "en-US" / "test-guide-en-US.html").symlink_to(outside / "test-guide-en-US.html")
+    result = run_cli(runner, "build", "en-US", "--format", "html", "-C", str(project))
+    assert result.exit_code == 1, result.output + result.stderr
+    assert result.stderr.startswith("error: refusing to write 'en-US/test-guide-en-US.html' outside"), result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["test-guide-en-US.html"]
+    assert (outside / "test-guide-en-US.html").read_text() == "precious"
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["en-US"]
+
+
+# When to press Ctrl-C: after a progress line (plain lines, as stdout is a pipe) and a delay.
 MOMENTS = [
     pytest.param("2", "validating the guide", 0.0, id="warm-up"),
     pytest.param("2", "validating the guide", 0.3, id="warm-up-and-validation"),
@@ -437,7 +474,7 @@ def _interrupt_build(out: Path, jobs: str, marker: str, delay: float) -> tuple[i
     )
     seen = []
     while not any(line.startswith(marker) for line in seen):
-        line = child.stderr.readline().decode()
+        line = child.stdout.readline().decode()
         assert line, f"the build ended before '{marker}': {seen}"
         seen.append(line)
     time.sleep(delay)
@@ -445,7 +482,7 @@ def _interrupt_build(out: Path, jobs: str, marker: str, delay: float) -> tuple[i
     os.killpg(child.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
     stdout, stderr = (data.decode() for data in child.communicate(timeout=120))
     _assert_group_gone(child.pid)
-    return child.returncode, stdout, "".join(seen) + stderr, running
+    return child.returncode, "".join(seen) + stdout, stderr, running
 
 
 def _assert_group_gone(group: int) -> None:

@@ -60,7 +60,7 @@ class RichProgress(BuildObserver):
 @contextmanager
 def progress_display(quiet: bool = False, stream: TextIO | None = None) -> Iterator[BuildObserver]:
     """The observer to give a build: silent with quiet, rich on a terminal, plain lines otherwise."""
-    stream = stream or sys.stderr
+    stream = stream or sys.stdout
     if quiet:
         yield BuildObserver()
     elif not stream.isatty():
