@@ -28,8 +28,9 @@ else ifdef COUNTRY
 SELECTED := $(filter %-$(shell echo '$(COUNTRY)' | tr a-z A-Z),$(EDITIONS))
 endif
 
-.PHONY: all install edition editions check test lint golden clean distclean bench
+.PHONY: all install edition selected-editions editions check test lint golden clean distclean bench
 all: $(call out,$(DEFAULT_EDITION))
+	$(build-outdated)
 
 $(INSTALLED): pyproject.toml
 	@tools/system-deps.sh $(RUNTIME_DEBS)
@@ -39,18 +40,27 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# An edition's PDF stands for the edition. When it is older than one of its inputs, its own recipe
+# only notes the edition as out of date; the recipe of the goal (all, editions, edition) then builds
+# every noted edition in one `guidebuilder build` call, which lays them out in parallel.
+OUTDATED :=
 define EDITION_RULE
 $(call out,$(1)): $(call inputs,$(1)) $$(INSTALLED)
-	$$(GB) build $(1) $$(foreach f,$$(FORMATS),--format $$(f))
+	$$(eval OUTDATED += $(1))
 endef
 $(foreach e,$(EDITIONS),$(eval $(call EDITION_RULE,$(e))))
+build-outdated = $(if $(strip $(OUTDATED)),$(GB) build $(strip $(OUTDATED)) $(foreach f,$(FORMATS),--format $(f))$(eval OUTDATED :=))
 
 edition:
 	@test -n "$(SELECTED)" || { echo "usage: make edition COUNTRY=gb | EDITION=en-GB (editions: $(EDITIONS))" >&2; exit 2; }
 	@for e in $(SELECTED); do case " $(EDITIONS) " in *" $$e "*) ;; *) echo "unknown edition '$$e' (editions: $(EDITIONS))" >&2; exit 2;; esac; done
-	@$(MAKE) --no-print-directory $(foreach e,$(SELECTED),$(call out,$(e)))
+	@$(MAKE) --no-print-directory selected-editions
+
+selected-editions: $(foreach e,$(SELECTED),$(call out,$(e)))
+	$(build-outdated)
 
 editions: $(foreach e,$(EDITIONS),$(call out,$(e)))
+	$(build-outdated)
 
 check: $(INSTALLED)
 	$(GB) check

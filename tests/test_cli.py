@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 from .conftest import run_cli
@@ -103,3 +105,86 @@ def test_unknown_format_is_usage_error(runner, project: Path):
 def test_unknown_option_is_usage_error(runner):
     result = run_cli(runner, "build", "--colour")
     assert result.exit_code == 2
+
+
+def test_build_shows_progress_as_plain_lines_without_a_terminal(runner, project: Path):
+    result = run_cli(runner, "build", "--all", "-f", "html", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    shown = result.stdout.splitlines()
+    steps = [re.sub(r" \(\d+\.\d s\)$", "", line) for line in shown[:5]]
+    assert steps == [
+        "validating the guide",
+        "building 2 outputs",
+        "[1/2] en-GB html",
+        "[2/2] en-US html",
+        "writing the download page",
+    ]
+    assert all(re.search(r" \(\d+\.\d s\)$", line) for line in shown[:5])
+    assert shown[5].startswith(f"wrote {project / 'dist/en-GB/fixture-guide-en-GB.html'} (")
+    assert result.stderr == ""
+
+
+def test_build_quiet_prints_nothing(runner, project: Path):
+    result = run_cli(runner, "build", "--all", "-f", "html", "--quiet", "-C", str(project))
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == ("", "")
+    assert (project / "dist" / "en-US" / "fixture-guide-en-US.html").is_file()
+
+
+def test_build_quiet_still_reports_errors(runner, project: Path):
+    (project / "guide" / "editions" / "en-US.yaml").write_text("id: en-US\n", encoding="utf-8")
+    result = run_cli(runner, "build", "en-US", "-f", "html", "--quiet", "-C", str(project))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "guide/editions/en-US.yaml" in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_a_rich_display(project: Path):
+    from guidebuilder.build import build
+    from guidebuilder.progress import RichProgress, progress_display
+    from guidebuilder.project import Project
+
+    screen = _Terminal()
+    with progress_display(stream=screen) as observer:
+        assert isinstance(observer, RichProgress)
+        build(Project.at(project), everything=True, formats=["html"], observer=observer)
+    last = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue().rsplit("\r", 1)[-1])
+    assert re.search(r"done .* 2/2 0:00:\d\d", last), last
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def validating(self) -> None:
+        self.events.append(("validating",))
+
+    def planned(self, outputs) -> None:  # noqa: ANN001
+        self.events.append(("planned", tuple(outputs)))
+
+    def finished(self, output) -> None:  # noqa: ANN001
+        self.events.append(("finished", output.edition, output.format, output.path.is_file()))
+
+    def publishing(self) -> None:
+        self.events.append(("publishing",))
+
+
+def test_library_build_reports_to_an_observer_and_prints_nothing(project: Path, capfd):
+    from guidebuilder.build import build
+    from guidebuilder.project import Project
+
+    recorder = _Recorder()
+    build(Project.at(project), ["en-GB"], ["html", "epub"], observer=recorder)
+    assert recorder.events == [
+        ("validating",),
+        ("planned", (("en-GB", "html"), ("en-GB", "epub"))),
+        ("finished", "en-GB", "html", True),
+        ("finished", "en-GB", "epub", True),
+        ("publishing",),
+    ]
+    assert capfd.readouterr() == ("", "")

@@ -8,6 +8,8 @@ left alone. Cases test_errors already covers (`../../etc/passwd` as a figure, `{
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +22,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from guidebuilder import outputs
 from guidebuilder.build import build
 from guidebuilder.errors import BuildError
 from guidebuilder.project import Project
@@ -395,40 +398,166 @@ def test_output_folder_below_a_file_exits_1(runner, project: Path, guide: Path, 
     assert_dist_unchanged(project, dist)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a chmod 555 folder anyway; see the file-parent test")
-def test_read_only_output_folder_exits_1(runner, project: Path, guide: Path, dist, tmp_path: Path):
+def _without_root_powers() -> None:
+    """In a child about to exec: drop the capabilities that let root ignore file modes (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH, CAP_FOWNER) from the bounding set, so the program runs as root but obeys them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def test_read_only_output_folder_exits_1(project: Path, guide: Path, dist, tmp_path: Path):
     out = tmp_path / "readonly"
     out.mkdir()
     out.chmod(0o555)
-    try:
-        result = run_cli(runner, "build", "en-US", "--format", "html", "--out", str(out), "-C", str(project))
-    finally:
-        out.chmod(0o755)
-    everything = result.output + result.stderr
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH}
+    command = [sys.executable, "-m", "guidebuilder", "build", "en-US", "-f", "html", "--out", str(out)]
+    command += ["-C", str(project)]
+    preexec = _without_root_powers if os.geteuid() == 0 else None  # root would write into a 0555 folder anyway
+    result = subprocess.run(command, env=env, preexec_fn=preexec, capture_output=True, text=True, timeout=300)
+    everything = result.stdout + result.stderr
     assert "Traceback" not in everything
-    assert result.exit_code == 1, everything
-    assert result.stderr.startswith("error: cannot write"), result.stderr
+    assert result.returncode == 1, everything
+    assert result.stderr == f"error: cannot write {out}/en-US/test-guide-en-US.html: Permission denied\n"
     assert not any(out.iterdir())
     assert_dist_unchanged(project, dist)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_exits_130_and_leaves_only_whole_files(tmp_path: Path, jobs: str):
-    out = tmp_path / "out"
+@pytest.mark.parametrize("relative", ["../x.pdf", "en-US/../../x.pdf", "/tmp/x.pdf", ".", "en-US/.."])
+def test_output_paths_outside_the_output_folder_are_refused(tmp_path: Path, relative: str):
+    with pytest.raises(BuildError, match="refusing to write .* outside"):
+        outputs.output_path(tmp_path / "dist", relative)
+    assert outputs.output_path(tmp_path / "dist", "en-US/a.pdf") == (tmp_path / "dist" / "en-US" / "a.pdf").resolve()
+
+
+@pytest.mark.parametrize("planted", ["folder", "file"])
+def test_a_link_planted_in_dist_cannot_redirect_a_write(runner, project: Path, guide: Path, tmp_path: Path, planted):
+    """dist/en-US (or the output file in it) links outside: the build refuses and writes nothing there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "test-guide-en-US.html").write_text("precious")
+    (project / "dist").mkdir()
+    if planted == "folder":
+        (project / "dist" / "en-US").symlink_to(outside, target_is_directory=True)
+    else:
+        (project / "dist" / "en-US").mkdir()
+        (project / "dist" / "en-US" / "test-guide-en-US.html").symlink_to(outside / "test-guide-en-US.html")
+    result = run_cli(runner, "build", "en-US", "--format", "html", "-C", str(project))
+    assert result.exit_code == 1, result.output + result.stderr
+    assert result.stderr.startswith("error: refusing to write 'en-US/test-guide-en-US.html' outside"), result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["test-guide-en-US.html"]
+    assert (outside / "test-guide-en-US.html").read_text() == "precious"
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["en-US"]
+
+
+# When to press Ctrl-C: after a progress line (plain lines, as stdout is a pipe) and a delay.
+MOMENTS = [
+    pytest.param("2", "validating the guide", 0.0, id="warm-up"),
+    pytest.param("2", "validating the guide", 0.3, id="warm-up-and-validation"),
+    pytest.param("1", "validating the guide", 0.6, id="validation-one-worker"),
+    pytest.param("2", "building 2 outputs", 0.0, id="layout-start"),
+    pytest.param("2", "building 2 outputs", 1.0, id="layout"),
+    pytest.param("1", "building 2 outputs", 0.5, id="layout-one-worker"),
+    pytest.param("2", "[1/2] en-GB pdf", 0.0, id="next-output"),
+    pytest.param("2", "writing the download page", 0.0, id="site"),
+]
+
+
+def _interrupt_build(out: Path, jobs: str, marker: str, delay: float) -> tuple[int, str, str, bool]:
+    """Start a build, press Ctrl-C `delay` seconds after the progress line `marker`; return
+    (exit code, stdout, stderr, whether the build was still running when the signal was sent)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GUIDEBUILDER_JOBS": jobs}
     command = [sys.executable, "-m", "guidebuilder", "build", "en-GB", "en-US", "--format", "pdf", "--out", str(out)]
     child = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
-    started = time.monotonic()
-    while time.monotonic() - started < 1 and not (out.exists() and any(out.rglob("*"))):
-        time.sleep(0.02)
-    assert child.poll() is None, "the build finished before it could be interrupted"
+    seen = []
+    while not any(line.startswith(marker) for line in seen):
+        line = child.stdout.readline().decode()
+        assert line, f"the build ended before '{marker}': {seen}"
+        seen.append(line)
+    time.sleep(delay)
+    running = child.poll() is None
     os.killpg(child.pid, signal.SIGINT)  # like Ctrl-C in a terminal: the whole process group
     stdout, stderr = (data.decode() for data in child.communicate(timeout=120))
-    assert child.returncode == 130, stdout + stderr
-    assert "interrupted" in stderr
-    assert "Traceback" not in stdout + stderr
-    assert not list(out.rglob("*.tmp"))
+    _assert_group_gone(child.pid)
+    return child.returncode, "".join(seen) + stdout, stderr, running
+
+
+def _assert_group_gone(group: int) -> None:
+    """No worker outlives the interrupted build."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError("worker processes still running after the build exited")
+
+
+@pytest.mark.parametrize(("jobs", "marker", "delay"), MOMENTS)
+def test_ctrl_c_exits_130_and_leaves_only_whole_files(tmp_path: Path, jobs: str, marker: str, delay: float):
+    out = tmp_path / "out"
+    for _attempt in range(3):  # a build that ends just before the signal is a missed moment: try again
+        code, stdout, stderr, running = _interrupt_build(out, jobs, marker, delay)
+        if code != 0 or not running:
+            break
+    assert running, "the build finished before it could be interrupted"
+    assert code == 130, stdout + stderr
+    assert "interrupted" in stderr.splitlines()
+    for word in ("Traceback", "Exception", "KeyboardInterrupt", "Error"):
+        assert word not in stdout + stderr
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")], "temporary files left behind"
     for pdf in out.rglob("*.pdf"):
         assert len(PdfReader(pdf, strict=True).pages) % 4 == 0, pdf
+    if (out / "manifest.json").exists():
+        assert json.loads((out / "manifest.json").read_text())["entries"]
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync", "replace"])
+def test_ctrl_c_inside_an_atomic_write_leaves_the_old_file(tmp_path: Path, monkeypatch, failing: str):
+    target = tmp_path / "out" / "file.pdf"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    if failing == "write":
+        monkeypatch.setattr(outputs, "open", lambda *a, **k: _Interrupting(a[0]), raising=False)
+    else:
+        monkeypatch.setattr(outputs.os, failing, _raise_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_atomic(target, b"new and longer")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["file.pdf"]
+    assert target.read_bytes() == b"old"
+
+
+def _raise_interrupt(*args: object) -> None:
+    raise KeyboardInterrupt
+
+
+class _Interrupting:
+    """A file that is created, then interrupted before it is written."""
+
+    def __init__(self, path: Path) -> None:
+        Path(path).touch()
+
+    def __enter__(self) -> _Interrupting:
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask-022", "umask-027"])
+def test_outputs_get_the_mode_of_a_plain_write(project: Path, umask: int):
+    """Not the 0600 of a private temporary file: a web server or `rsync -a` must be able to serve them."""
+    old = os.umask(umask)
+    try:
+        build(Project.at(project), ["en-US"], ["html", "epub"])
+    finally:
+        os.umask(old)
+    files = [p for p in (project / "dist").rglob("*") if p.is_file()]
+    names = ["SHA256SUMS", "fixture-guide-en-US.epub", "fixture-guide-en-US.html", "index.html", "manifest.json"]
+    assert sorted(p.name for p in files) == names
+    for path in files:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~umask), path

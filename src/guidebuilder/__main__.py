@@ -1,5 +1,37 @@
-"""`python -m guidebuilder`."""
+"""`python -m guidebuilder` and the `guidebuilder` command. Light to import, so that Ctrl-C is
+handled from the first moment: exit 130 and the line `interrupted`, never a traceback."""
 
-from .cli import app
+from __future__ import annotations
 
-app(prog_name="guidebuilder")
+import signal
+import sys
+
+
+class Interrupted(BaseException):
+    """Ctrl-C in the main process. Not a KeyboardInterrupt, which click would turn into 'Aborted!' (exit 1)."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one Ctrl-C is enough: let the cleanup finish
+    raise Interrupted
+
+
+def main() -> None:
+    """Run the command line; outputs being written and worker processes are cleaned up on Ctrl-C."""
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        from .cli import app
+
+        app(prog_name="guidebuilder")
+    except Interrupted:
+        code: int | str | None = 130
+        sys.stderr.write("interrupted\n")
+    except SystemExit as done:
+        code = done.code
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is over: exit with its result
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

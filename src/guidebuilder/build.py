@@ -6,6 +6,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from .publish import publish
 from .resolve import resolve_all
 from .translations import stale_translations
 from .warnings import stale_figures, undated_numbers
-from .workers import default_jobs, run_layout, start_pool
+from .workers import pool_size, run_layout, worker_pool
 from .writers import DEFAULT_FORMATS, FORMATS
 
 
@@ -32,6 +33,22 @@ class Output:
     path: Path
     size: int
     pages: int | None = None
+
+
+class BuildObserver:
+    """Hears how a build goes (to show progress); this one ignores it all. The library never prints."""
+
+    def validating(self) -> None:
+        """Reading and checking every file has begun."""
+
+    def planned(self, outputs: Sequence[tuple[str, str]]) -> None:
+        """All is valid; these (edition, format) outputs are being laid out."""
+
+    def finished(self, output: Output) -> None:
+        """One output has been written."""
+
+    def publishing(self) -> None:
+        """The manifest, checksums and download page are being written."""
 
 
 def build_date(project: Project) -> date:
@@ -125,24 +142,27 @@ def build(
     country: str | None = None,
     jobs: int | None = None,
     pool: ProcessPoolExecutor | None = None,
+    observer: BuildObserver | None = None,
 ) -> list[Output]:
     """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes."""
     chosen_formats = check_formats(formats)
-    own_pool = pool is None
-    if own_pool:
-        wanted = jobs or default_jobs()
-        pool = start_pool(wanted if everything or country else min(wanted, max(1, len(editions))))
-    try:
+    observer = observer or BuildObserver()
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(pool_size(len(editions), everything or bool(country), jobs)))
+        observer.validating()
         checked = validate(project)
         guide, books, today = checked.guide, checked.books, checked.today
         chosen = select_editions(guide, editions, everything, country)
         targets = _targets(project, guide, chosen, chosen_formats)
         remove_stale_temporaries(project.out)
         laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
-        outputs = [_finish(project, books[e], n, path, laid, needs[e, n]) for (e, n), path in targets.items()]
-    finally:
-        if own_pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+        observer.planned(list(targets))
+        outputs = []
+        for (edition, name), path in targets.items():
+            outputs.append(_finish(project, books[edition], name, path, laid, needs[edition, name]))
+            observer.finished(outputs[-1])
+    observer.publishing()
     pages = {o.path: o.pages for o in outputs if o.pages}
     site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +14,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: formatting it with rich would double the start-up time
 )
 
 ProjectOption = Annotated[
@@ -152,23 +152,24 @@ def build(
     sheet_margin: Annotated[
         str, typer.Option("--sheet-margin", help="Booklet: keep pages this far from the paper edge, e.g. 5mm.")
     ] = "0mm",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only: no progress, no file list.")] = False,
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
     from .project import BookletSettings
-    from .workers import default_jobs, start_pool
+    from .workers import pool_size, worker_pool
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
     proj = _project(project, out, tuple(layouts or ()), booklet)
-    wanted = _run(default_jobs)
-    pool = start_pool(wanted if all_editions or country else min(wanted, max(1, len(editions or ()))))
-    try:  # the workers import WeasyPrint while the rest of guidebuilder loads and validates the guide
-        from .build import build as run_build
+    workers = _run(pool_size, len(editions or ()), all_editions or bool(country))
+    with worker_pool(workers) as pool:
+        from .build import build as run_build  # the workers import WeasyPrint meanwhile
+        from .progress import progress_display
 
-        outputs = _run(run_build, proj, editions or (), formats or (), all_editions, country, pool=pool)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    for output in outputs:
+        with progress_display(quiet) as observer:
+            chosen = editions or ()
+            outputs = _run(run_build, proj, chosen, formats or (), all_editions, country, pool=pool, observer=observer)
+    for output in [] if quiet else outputs:
         shown = (
             output.path.relative_to(Path.cwd().resolve())
             if output.path.is_relative_to(Path.cwd().resolve())
@@ -207,8 +208,3 @@ def clean(
 
     removed = _run(run_clean, _project(project, out))
     typer.echo(f"removed {len(removed)} files")
-
-
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(app())

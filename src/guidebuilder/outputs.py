@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import BuildError
@@ -26,20 +27,20 @@ def remove_stale_temporaries(out_dir: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to a temporary file beside path, then move it into place."""
+    """Write data to a temporary file beside path, then move it into place. The file gets the mode
+    a plain write would give it (0666 less the umask), and a Ctrl-C at any point leaves either the
+    whole new file or none (with the old one, if any, untouched)."""
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"  # named first, so that cleanup always knows it
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise BuildError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:  # O_EXCL: never through a planted file or link
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         if isinstance(exc, OSError):
             raise BuildError(f"cannot write {path}: {exc.strerror}") from None
         raise
