@@ -52,3 +52,19 @@ def test_french_edition_sends_readers_to_french_pages():
 def test_english_edition_keeps_english_pages():
     edition = GUIDE.editions["en-CA"]
     assert edition.careers_url.endswith("-eng.html")
+
+
+# Wording that is true of one country only, or a wrong term for the edition's country.
+WRONG_FOR = {
+    "en": ("high school diploma", "healthcare and retirement plans", "to hand"),
+    "de": ("Strafverfolgung", "Krankenversicherung", "Überstundenvergütung", "Reisenden und Unternehmen"),
+    "fr": ("commerçants", "Collège de l’ASFC", "Programme de formation initiale"),
+}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_shared_text_carries_no_country_bound_or_wrong_terms(edition):
+    html = booklet_html(resolve(GUIDE, edition, date(2026, 1, 1)), PROJECT.search_path)
+    language = GUIDE.editions[edition].language
+    found = [term for term in WRONG_FOR[language] if term in html]
+    assert not found, found
