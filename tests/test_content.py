@@ -49,9 +49,9 @@ def test_french_edition_sends_readers_to_french_pages():
     assert cbsa and not [url for url in cbsa if not url.endswith("-fra.html")]
 
 
-def test_english_edition_keeps_english_pages():
-    edition = GUIDE.editions["en-CA"]
-    assert edition.careers_url.endswith("-eng.html")
+def test_english_edition_cites_english_pages():
+    cbsa = [url for url in printed_urls("en-CA") if "cbsa-asfc.gc.ca/" in url and url.endswith(".html")]
+    assert cbsa and not [url for url in cbsa if not url.endswith("-eng.html")]
 
 
 # Wording that is true of one country only, or a wrong term for the edition's country.
