@@ -197,7 +197,7 @@ def test_every_fact_source_is_listed(pdfs, guide, edition):
         for ref in fact.source
     }
     for key in used:
-        assert guide.editions[edition].sources[key].title in sources_page
+        assert flat(guide.editions[edition].sources[key].title) in sources_page
 
 
 def test_cover_and_back_cover_carry_no_page_number(pdfs):

@@ -299,7 +299,7 @@ class GuideMeta(Model):
     subtitle: Text
     lead: Text
     slug: Slug
-    publisher: Text
+    publisher: Text | None = None
     licence: Licence
     version: Text
     keywords: tuple[Text, ...] = ()
