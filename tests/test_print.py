@@ -10,10 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from guidebuilder.build import build
+from guidebuilder.pdfcheck import device_rgb
 from guidebuilder.project import BookletSettings, Project
 from guidebuilder.writers.booklet import saddle_order
 
 from .conftest import REPO
+from .test_pdf import GUIDE, _decode_qr_codes
 
 MM = 72 / 25.4
 EDITIONS = ("en-GB", "en-US")
@@ -68,6 +70,58 @@ def test_print_pdf_uses_cmyk_colours(outputs):
     data = PdfReader(outputs["en-GB", "print"]).pages[3].get_contents().get_data().decode("latin-1")
     assert re.search(r"\n[\d.]+ [\d.]+ [\d.]+ [\d.]+ scn\n", data), "no CMYK fill colour on a content page"
     assert not re.search(r"\n[\d.]+ [\d.]+ [\d.]+ rg\n", data), "an RGB fill colour on a content page"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_print_pdf_paints_nothing_in_device_rgb(outputs, edition):
+    """Pages, forms, patterns, shadings, images, soft masks and groups: CMYK, grey or ICC only."""
+    assert [str(f) for f in device_rgb(outputs[edition, "print"])] == []
+
+
+def test_the_device_rgb_check_sees_the_download_pdfs_rgb_artwork(outputs):
+    found = {(f.page, f.what) for f in device_rgb(outputs["en-GB", "pdf"])}
+    assert (1, "1 1 1 RG") in found  # the cover drawing, white on screen
+    assert any(what == "0 0 0 RG" and page > 1 for page, what in found)  # a QR code
+
+
+def _cmyk_colours(reader: PdfReader, stream: object, resources: object) -> set[tuple[float, ...]]:
+    """Every four-component colour set in a stream and the forms it paints."""
+    from pypdf.generic import ContentStream
+
+    colours = set()
+    for operands, operator in ContentStream(stream, reader).operations:
+        if operator in (b"k", b"K", b"sc", b"scn", b"SC", b"SCN") and len(operands) == 4:
+            colours.add(tuple(float(v) for v in operands))
+        elif operator == b"Do":
+            form = resources["/XObject"][operands[0]].get_object()
+            if form.get("/Subtype") == "/Form":
+                colours |= _cmyk_colours(reader, form, form.get("/Resources", resources))
+    return colours
+
+
+def test_print_qr_codes_are_black_ink_only_and_decode(outputs, tmp_path):
+    pdf = outputs["en-GB", "print"]
+    reader = PdfReader(pdf)
+    back = reader.pages[-1]
+    colours = _cmyk_colours(reader, back.get_contents(), back["/Resources"])
+    assert (0.0, 0.0, 0.0, 1.0) in colours
+    rich_black = [c for c in colours if c[3] > 0.9 and any(c[:3])]
+    assert rich_black == []
+    url = GUIDE.editions["en-GB"].careers_url
+    assert _decode_qr_codes(pdf, len(reader.pages), tmp_path) == {url}
+
+
+def test_print_crop_marks_are_black_ink_outside_the_bleed(outputs):
+    page = PdfReader(outputs["en-GB", "print"]).pages[1]
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "0 0 0 1 K" in content
+    trim_left, trim_bottom = float(page.trimbox[0]), float(page.trimbox[1])
+    marks = re.findall(r"(-?[\d.]+) (-?[\d.]+) m (-?[\d.]+) (-?[\d.]+) l S", content)
+    assert len(marks) >= 8
+    horizontal = [m for m in marks if float(m[1]) == pytest.approx(trim_bottom, abs=0.01) and float(m[0]) < trim_left]
+    assert horizontal
+    for x0, _, x1, _ in horizontal:  # 4.5-9 mm left of the trim, beyond the 3 mm bleed
+        assert sorted(trim_left - float(v) for v in (x0, x1)) == pytest.approx([4.5 * MM, 9 * MM], abs=0.05)
 
 
 def test_print_pdf_is_reproducible(outputs, tmp_path, monkeypatch):
