@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from guidebuilder.build import build
 from guidebuilder.guide import load_guide
+from guidebuilder.pdfcheck import empty_headings, header_cells_without_scope, struct_elements, untagged_content
 from guidebuilder.project import Project
 
 from .conftest import REPO
@@ -120,6 +121,40 @@ def test_metadata_language_and_pdfua(pdfs, guide, edition):
     assert "/StructTreeRoot" in root
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfuaid:part="1"' in xmp
+
+
+PDFUA_SKIPS = {"UA-14-001"}  # pdfua 0.1.3 raises on a /K array; empty_headings() makes that check
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdfua_checker_finds_nothing(pdfs, edition):
+    """An independent PDF/UA-1 checker (pdfua: untagged content, tables, figures, links, language...)."""
+    from pdfua import validate
+
+    report = validate(str(pdfs[edition]))
+    assert [f"{f.rule_id} p.{f.location.page}: {f.message}" for f in report.findings] == []
+    assert {outcome.rule_id for outcome in report.skipped} <= PDFUA_SKIPS
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_all_content_is_tagged_or_an_artifact(pdfs, edition):
+    """Stricter than pdfua: every painting operator (paths too) in an artifact or a sequence the tree reaches."""
+    reader = PdfReader(pdfs[edition])
+    assert [str(f) for f in untagged_content(reader)] == []
+    assert [str(f) for f in header_cells_without_scope(reader)] == []
+    assert [str(f) for f in empty_headings(reader)] == []
+
+
+def test_cover_drawing_is_a_figure_with_alt_text_and_running_heads_are_artifacts(pdfs, guide):
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(pdfs["en-GB"])
+    cover = reader.pages[0].indirect_reference
+    figures = [e for e in struct_elements(reader) if e["/S"] == "/Figure" and e.get("/Pg") == cover]
+    assert [str(f.get("/Alt")) for f in figures] == [guide.strings["en"].cover_art]
+    page = reader.pages[3]  # a numbered page with a running head
+    artifacts = [ops[1] for ops, op in ContentStream(page.get_contents(), reader).operations if op == b"BDC"]
+    assert {"/Type": "/Pagination"} in [dict(a) for a in artifacts]
 
 
 def _links(reader: PdfReader) -> tuple[set[str], int]:

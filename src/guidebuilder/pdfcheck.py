@@ -185,7 +185,8 @@ def _tagged_mcids(reader: PdfReader) -> set[tuple[int, int]]:
     return found
 
 
-def _struct_elements(reader: PdfReader) -> Iterator[DictionaryObject]:
+def struct_elements(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every element of the structure tree reachable from its root."""
     root = _resolve(reader.trailer["/Root"].get("/StructTreeRoot"))
     stack = [root.get("/K")] if root is not None else []
     while stack:
@@ -224,7 +225,7 @@ def header_cells_without_scope(pdf: Path | PdfReader) -> list[Finding]:
     reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
     pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages, start=1)}
     findings = []
-    for element in _struct_elements(reader):
+    for element in struct_elements(reader):
         if element["/S"] != "/TH":
             continue
         attributes = _resolve(element.get("/A"))
@@ -233,3 +234,25 @@ def header_cells_without_scope(pdf: Path | PdfReader) -> list[Finding]:
             page = element.get("/Pg")
             findings.append(Finding(pages.get(page.idnum, 0) if page else 0, "structure", "TH without /Scope"))
     return findings
+
+
+def _marks_content(node: object) -> bool:
+    node = _resolve(node)
+    if isinstance(node, int):
+        return True
+    if isinstance(node, ArrayObject):
+        return any(_marks_content(kid) for kid in node)
+    if isinstance(node, DictionaryObject):
+        return node.get("/Type") == "/MCR" or _marks_content(node.get("/K"))
+    return False
+
+
+def empty_headings(pdf: Path | PdfReader) -> list[Finding]:
+    """Heading elements (H, H1-H6) that mark no page content."""
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+    headings = ("/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
+    return [
+        Finding(0, "structure", f"empty {element['/S'][1:]}")
+        for element in struct_elements(reader)
+        if element["/S"] in headings and not _marks_content(element.get("/K"))
+    ]

@@ -18,6 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
 from .jobs import LaidOut, LayoutJob
+from .tags import finish_tags
 
 MM = 72 / 25.4
 
@@ -71,10 +72,15 @@ def render(job: LayoutJob) -> object:
 def lay_out(job: LayoutJob) -> LaidOut:
     """The finished PDF of a job."""
     document = render(job)
-    finisher = _print_finish(job.bleed_mm) if job.bleed_mm is not None else None
+    finisher = _print_finish(job.bleed_mm) if job.bleed_mm is not None else _tags_finish
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
     return LaidOut(data, len(document.pages))
+
+
+def _tags_finish(document: object, pdf: object) -> None:
+    """Running heads and page numbers as artifacts, table header cells with their scope (PDF/UA)."""
+    finish_tags(pdf)
 
 
 def _print_finish(bleed_mm: float):  # noqa: ANN202
