@@ -15,6 +15,7 @@ from guidebuilder.project import BookletSettings, Project
 from guidebuilder.writers.booklet import saddle_order
 
 from .conftest import REPO
+from .pdfmake import stream, tiny_pdf
 from .test_pdf import GUIDE, _decode_qr_codes
 
 MM = 72 / 25.4
@@ -82,6 +83,76 @@ def test_the_device_rgb_check_sees_the_download_pdfs_rgb_artwork(outputs):
     found = {(f.page, f.what) for f in device_rgb(outputs["en-GB", "pdf"])}
     assert (1, "1 1 1 RG") in found  # the cover drawing, white on screen
     assert any(what == "0 0 0 RG" and page > 1 for page, what in found)  # a QR code
+
+
+FORM = "/Type /XObject /Subtype /Form /BBox [0 0 10 10]"
+RGB_CASES = {  # resources and objects 5, 6...: where DeviceRGB can hide, and where the check reports it
+    "fill operator": ("0 0 1 rg 0 0 9 9 re f", "<< >>", (), ("content", "0 0 1 rg")),
+    "colour space operator": ("/DeviceRGB cs 1 0 0 sc 0 0 9 9 re f", "<< >>", (), ("content", "/DeviceRGB cs")),
+    "named indexed space": (
+        "/CS0 CS 0 0 m 9 9 l S",
+        "<< /ColorSpace << /CS0 [/Indexed /DeviceRGB 1 <000000FFFFFF>] >> >>",
+        (),
+        ("content", "/CS0 CS (DeviceRGB)"),
+    ),
+    "form": ("/F Do", "<< /XObject << /F 5 0 R >> >>", (stream("1 1 1 RG 0 0 m 9 9 l S", FORM),), ("XObject /F", "RG")),
+    "form in a form": (
+        "/F Do",
+        "<< /XObject << /F 5 0 R >> >>",
+        (stream("/G Do", FORM + " /Resources << /XObject << /G 6 0 R >> >>"), stream("0 0 0 rg", FORM)),
+        ("XObject /F > XObject /G", "0 0 0 rg"),
+    ),
+    "image": (
+        "/Im Do",
+        "<< /XObject << /Im 5 0 R >> >>",
+        (
+            stream(
+                "abc", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceRGB"
+            ),
+        ),
+        ("XObject /Im", "image in DeviceRGB"),
+    ),
+    "inline image": ("BI /W 1 /H 1 /BPC 8 /CS /RGB ID abc EI", "<< >>", (), ("content", "inline image")),
+    "tiling pattern": (
+        "/Pattern cs /P scn 0 0 9 9 re f",
+        "<< /Pattern << /P 5 0 R >> >>",
+        (
+            stream(
+                "0.5 0.5 0.5 rg 0 0 5 5 re f",
+                "/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 5 5] /XStep 5 /YStep 5",
+            ),
+        ),
+        ("pattern /P", "rg"),
+    ),
+    "shading": (
+        "/Sh sh",
+        "<< /Shading << /Sh 5 0 R >> >>",
+        (
+            "<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 9 0] /Function 6 0 R >>",
+            "<< /FunctionType 2 /Domain [0 1] /N 1 >>",
+        ),
+        ("shading /Sh", "shading in DeviceRGB"),
+    ),
+    "soft mask group": (
+        "/GS gs 0 0 0 1 k 0 0 9 9 re f",
+        "<< /ExtGState << /GS << /SMask << /S /Luminosity /G 5 0 R >> >> >> >>",
+        (stream("1 g 0 0 9 9 re f", FORM + " /Group << /S /Transparency /CS /DeviceRGB >>"),),
+        ("ExtGState /GS > soft mask", "transparency group in DeviceRGB"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RGB_CASES)
+def test_device_rgb_check_finds_rgb_wherever_it_hides(case):
+    content, resources, objects, (where, what) = RGB_CASES[case]
+    found = device_rgb(tiny_pdf(content, resources, *objects))
+    assert any(where in f.where and what in f.what for f in found), found
+
+
+def test_device_rgb_check_passes_cmyk_grey_and_icc():
+    icc = stream("", "/N 3")  # an ICC-based RGB space is device-independent: allowed under PDF/X-4
+    content = "0 0 0 1 k 0.5 G /DeviceCMYK cs 0 0 0 1 scn /ICC cs 1 0 0 sc 0 0 9 9 re f"
+    assert device_rgb(tiny_pdf(content, "<< /ColorSpace << /ICC [/ICCBased 5 0 R] >> >>", icc)) == []
 
 
 def _cmyk_colours(reader: PdfReader, stream: object, resources: object) -> set[tuple[float, ...]]:

@@ -54,7 +54,7 @@ class _RgbScan:
 
     def __init__(self, reader: PdfReader):
         self.reader = reader
-        self.seen: set[int] = set()
+        self.seen: set[tuple[str, int]] = set()
         self.findings: list[Finding] = []
 
     def page(self, number: int, page: DictionaryObject) -> None:
@@ -70,9 +70,8 @@ class _RgbScan:
         self.findings.append(Finding(page, where, what))
 
     def first_visit(self, obj: object) -> bool:
-        if not isinstance(obj, IndirectObject):
-            return True
-        key = obj.idnum
+        """True the first time an object (indirect or direct) is met: shared resources are scanned once."""
+        key = ("ref", obj.idnum) if isinstance(obj, IndirectObject) else ("direct", id(obj))
         if key in self.seen:
             return False
         self.seen.add(key)
@@ -95,6 +94,8 @@ class _RgbScan:
                 self.add(page, where, "inline image in DeviceRGB")
 
     def resources(self, page: int, where: str, resources: DictionaryObject) -> None:
+        if not self.first_visit(resources):
+            return
         for name, space in (_resolve(resources.get("/ColorSpace")) or {}).items():
             if is_device_rgb(space):
                 self.add(page, f"{where} colour space {name}", "DeviceRGB")
