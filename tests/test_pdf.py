@@ -11,9 +11,11 @@ from pypdf import PdfReader
 
 from guidebuilder.build import build
 from guidebuilder.guide import load_guide
+from guidebuilder.pdfcheck import empty_headings, header_cells_without_scope, struct_elements, untagged_content
 from guidebuilder.project import Project
 
 from .conftest import REPO
+from .pdfmake import tiny_pdf
 
 POINTS = {"A5": (419.53, 595.28), "half-letter": (396.0, 612.0)}
 GUIDE = load_guide(REPO / "guide")
@@ -120,6 +122,74 @@ def test_metadata_language_and_pdfua(pdfs, guide, edition):
     assert "/StructTreeRoot" in root
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfuaid:part="1"' in xmp
+
+
+PDFUA_SKIPS = {"UA-14-001"}  # pdfua 0.1.3 raises on a /K array; empty_headings() makes that check
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdfua_checker_finds_nothing(pdfs, edition):
+    """An independent PDF/UA-1 checker (pdfua: untagged content, tables, figures, links, language...)."""
+    from pdfua import validate
+
+    report = validate(str(pdfs[edition]))
+    assert [f"{f.rule_id} p.{f.location.page}: {f.message}" for f in report.findings] == []
+    assert {outcome.rule_id for outcome in report.skipped} <= PDFUA_SKIPS
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_all_content_is_tagged_or_an_artifact(pdfs, edition):
+    """Stricter than pdfua: every painting operator (paths too) in an artifact or a sequence the tree reaches."""
+    reader = PdfReader(pdfs[edition])
+    assert [str(f) for f in untagged_content(reader)] == []
+    assert [str(f) for f in header_cells_without_scope(reader)] == []
+    assert [str(f) for f in empty_headings(reader)] == []
+
+
+TREE = (  # objects 5, 6: a structure tree whose one paragraph holds MCID 0 of the page
+    "<< /Type /StructTreeRoot /K 6 0 R >>",
+    "<< /Type /StructElem /S /P /P 5 0 R /Pg 3 0 R /K 0 >>",
+)
+TAGGED = "/P <</MCID 0>> BDC BT /F1 9 Tf (a) Tj ET EMC "
+UNTAGGED_CASES = {
+    "a path outside marked content": (TAGGED + "0 0 9 9 re f", "f"),
+    "text in a sequence the tree does not reach": (TAGGED + "/Span <</MCID 1>> BDC BT (b) Tj ET EMC", "Tj"),
+    "a form painted outside marked content": (TAGGED + "/Fm Do", "Do"),
+    "a marked sequence without an MCID": (TAGGED + "/Span BMC 0 0 9 9 re S EMC", "S"),
+}
+
+
+@pytest.mark.parametrize("case", UNTAGGED_CASES)
+def test_untagged_content_check_finds_paint_outside_tags(case):
+    content, operator = UNTAGGED_CASES[case]
+    found = untagged_content(tiny_pdf(content, "<< >>", *TREE, catalog="/StructTreeRoot 5 0 R"))
+    assert [f.what for f in found] == [f"{operator} neither tagged nor an artifact"]
+
+
+def test_untagged_content_check_passes_tagged_text_and_artifacts():
+    content = TAGGED + "/Artifact BMC 0 0 9 9 re f EMC /Artifact <</Type /Pagination>> BDC BT (1) Tj ET EMC"
+    assert untagged_content(tiny_pdf(content, "<< >>", *TREE, catalog="/StructTreeRoot 5 0 R")) == []
+
+
+@pytest.mark.parametrize(("attributes", "found"), [("<< /O /Table >>", 1), ("<< /O /Table /Scope /Column >>", 0)])
+def test_header_cell_check_wants_a_scope(attributes, found):
+    tree = (
+        "<< /Type /StructTreeRoot /K 6 0 R >>",
+        f"<< /Type /StructElem /S /TH /P 5 0 R /Pg 3 0 R /K 0 /A {attributes} >>",
+    )
+    assert len(header_cells_without_scope(tiny_pdf(TAGGED, "<< >>", *tree, catalog="/StructTreeRoot 5 0 R"))) == found
+
+
+def test_cover_drawing_is_a_figure_with_alt_text_and_running_heads_are_artifacts(pdfs, guide):
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(pdfs["en-GB"])
+    cover = reader.pages[0].indirect_reference
+    figures = [e for e in struct_elements(reader) if e["/S"] == "/Figure" and e.get("/Pg") == cover]
+    assert [str(f.get("/Alt")) for f in figures] == [guide.strings["en"].cover_art]
+    page = reader.pages[3]  # a numbered page with a running head
+    artifacts = [ops[1] for ops, op in ContentStream(page.get_contents(), reader).operations if op == b"BDC"]
+    assert {"/Type": "/Pagination"} in [dict(a) for a in artifacts]
 
 
 def _links(reader: PdfReader) -> tuple[set[str], int]:

@@ -10,10 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from guidebuilder.build import build
+from guidebuilder.pdfcheck import device_rgb
 from guidebuilder.project import BookletSettings, Project
 from guidebuilder.writers.booklet import saddle_order
 
 from .conftest import REPO
+from .pdfmake import stream, tiny_pdf
+from .test_pdf import GUIDE, _decode_qr_codes
 
 MM = 72 / 25.4
 EDITIONS = ("en-GB", "en-US")
@@ -68,6 +71,128 @@ def test_print_pdf_uses_cmyk_colours(outputs):
     data = PdfReader(outputs["en-GB", "print"]).pages[3].get_contents().get_data().decode("latin-1")
     assert re.search(r"\n[\d.]+ [\d.]+ [\d.]+ [\d.]+ scn\n", data), "no CMYK fill colour on a content page"
     assert not re.search(r"\n[\d.]+ [\d.]+ [\d.]+ rg\n", data), "an RGB fill colour on a content page"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_print_pdf_paints_nothing_in_device_rgb(outputs, edition):
+    """Pages, forms, patterns, shadings, images, soft masks and groups: CMYK, grey or ICC only."""
+    assert [str(f) for f in device_rgb(outputs[edition, "print"])] == []
+
+
+def test_the_device_rgb_check_sees_the_download_pdfs_rgb_artwork(outputs):
+    found = {(f.page, f.what) for f in device_rgb(outputs["en-GB", "pdf"])}
+    assert (1, "1 1 1 RG") in found  # the cover drawing, white on screen
+    assert any(what == "0 0 0 RG" and page > 1 for page, what in found)  # a QR code
+
+
+FORM = "/Type /XObject /Subtype /Form /BBox [0 0 10 10]"
+RGB_CASES = {  # resources and objects 5, 6...: where DeviceRGB can hide, and where the check reports it
+    "fill operator": ("0 0 1 rg 0 0 9 9 re f", "<< >>", (), ("content", "0 0 1 rg")),
+    "colour space operator": ("/DeviceRGB cs 1 0 0 sc 0 0 9 9 re f", "<< >>", (), ("content", "/DeviceRGB cs")),
+    "named indexed space": (
+        "/CS0 CS 0 0 m 9 9 l S",
+        "<< /ColorSpace << /CS0 [/Indexed /DeviceRGB 1 <000000FFFFFF>] >> >>",
+        (),
+        ("content", "/CS0 CS (DeviceRGB)"),
+    ),
+    "form": ("/F Do", "<< /XObject << /F 5 0 R >> >>", (stream("1 1 1 RG 0 0 m 9 9 l S", FORM),), ("XObject /F", "RG")),
+    "form in a form": (
+        "/F Do",
+        "<< /XObject << /F 5 0 R >> >>",
+        (stream("/G Do", FORM + " /Resources << /XObject << /G 6 0 R >> >>"), stream("0 0 0 rg", FORM)),
+        ("XObject /F > XObject /G", "0 0 0 rg"),
+    ),
+    "image": (
+        "/Im Do",
+        "<< /XObject << /Im 5 0 R >> >>",
+        (
+            stream(
+                "abc", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8 /ColorSpace /DeviceRGB"
+            ),
+        ),
+        ("XObject /Im", "image in DeviceRGB"),
+    ),
+    "inline image": ("BI /W 1 /H 1 /BPC 8 /CS /RGB ID abc EI", "<< >>", (), ("content", "inline image")),
+    "tiling pattern": (
+        "/Pattern cs /P scn 0 0 9 9 re f",
+        "<< /Pattern << /P 5 0 R >> >>",
+        (
+            stream(
+                "0.5 0.5 0.5 rg 0 0 5 5 re f",
+                "/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 5 5] /XStep 5 /YStep 5",
+            ),
+        ),
+        ("pattern /P", "rg"),
+    ),
+    "shading": (
+        "/Sh sh",
+        "<< /Shading << /Sh 5 0 R >> >>",
+        (
+            "<< /ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 9 0] /Function 6 0 R >>",
+            "<< /FunctionType 2 /Domain [0 1] /N 1 >>",
+        ),
+        ("shading /Sh", "shading in DeviceRGB"),
+    ),
+    "soft mask group": (
+        "/GS gs 0 0 0 1 k 0 0 9 9 re f",
+        "<< /ExtGState << /GS << /SMask << /S /Luminosity /G 5 0 R >> >> >> >>",
+        (stream("1 g 0 0 9 9 re f", FORM + " /Group << /S /Transparency /CS /DeviceRGB >>"),),
+        ("ExtGState /GS > soft mask", "transparency group in DeviceRGB"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RGB_CASES)
+def test_device_rgb_check_finds_rgb_wherever_it_hides(case):
+    content, resources, objects, (where, what) = RGB_CASES[case]
+    found = device_rgb(tiny_pdf(content, resources, *objects))
+    assert any(where in f.where and what in f.what for f in found), found
+
+
+def test_device_rgb_check_passes_cmyk_grey_and_icc():
+    icc = stream("", "/N 3")  # an ICC-based RGB space is device-independent: allowed under PDF/X-4
+    content = "0 0 0 1 k 0.5 G /DeviceCMYK cs 0 0 0 1 scn /ICC cs 1 0 0 sc 0 0 9 9 re f"
+    assert device_rgb(tiny_pdf(content, "<< /ColorSpace << /ICC [/ICCBased 5 0 R] >> >>", icc)) == []
+
+
+def _cmyk_colours(reader: PdfReader, stream: object, resources: object) -> set[tuple[float, ...]]:
+    """Every four-component colour set in a stream and the forms it paints."""
+    from pypdf.generic import ContentStream
+
+    colours = set()
+    for operands, operator in ContentStream(stream, reader).operations:
+        if operator in (b"k", b"K", b"sc", b"scn", b"SC", b"SCN") and len(operands) == 4:
+            colours.add(tuple(float(v) for v in operands))
+        elif operator == b"Do":
+            form = resources["/XObject"][operands[0]].get_object()
+            if form.get("/Subtype") == "/Form":
+                colours |= _cmyk_colours(reader, form, form.get("/Resources", resources))
+    return colours
+
+
+def test_print_qr_codes_are_black_ink_only_and_decode(outputs, tmp_path):
+    pdf = outputs["en-GB", "print"]
+    reader = PdfReader(pdf)
+    back = reader.pages[-1]
+    colours = _cmyk_colours(reader, back.get_contents(), back["/Resources"])
+    assert (0.0, 0.0, 0.0, 1.0) in colours
+    rich_black = [c for c in colours if c[3] > 0.9 and any(c[:3])]
+    assert rich_black == []
+    url = GUIDE.editions["en-GB"].careers_url
+    assert _decode_qr_codes(pdf, len(reader.pages), tmp_path) == {url}
+
+
+def test_print_crop_marks_are_black_ink_outside_the_bleed(outputs):
+    page = PdfReader(outputs["en-GB", "print"]).pages[1]
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "0 0 0 1 K" in content
+    trim_left, trim_bottom = float(page.trimbox[0]), float(page.trimbox[1])
+    marks = re.findall(r"(-?[\d.]+) (-?[\d.]+) m (-?[\d.]+) (-?[\d.]+) l S", content)
+    assert len(marks) >= 8
+    horizontal = [m for m in marks if float(m[1]) == pytest.approx(trim_bottom, abs=0.01) and float(m[0]) < trim_left]
+    assert horizontal
+    for x0, _, x1, _ in horizontal:  # 4.5-9 mm left of the trim, beyond the 3 mm bleed
+        assert sorted(trim_left - float(v) for v in (x0, x1)) == pytest.approx([4.5 * MM, 9 * MM], abs=0.05)
 
 
 def test_print_pdf_is_reproducible(outputs, tmp_path, monkeypatch):

@@ -46,25 +46,38 @@ class PayLine:
 
 
 @lru_cache(maxsize=256)
-def qr_svg(url: str) -> Markup:
-    """A QR code for url as inline SVG, sized by CSS; made only when a layout prints it."""
+def qr_svg(url: str, ink: str = "#000") -> Markup:
+    """A QR code for url as inline SVG in the given ink, sized by CSS; made only when a layout prints it."""
     import segno
 
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", title=url))
+    svg = code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", title=url)
+    # segno takes only sRGB colours; its one dark path is stroked, and must not be filled (black by default).
+    return Markup(svg.replace('stroke="#000"', f'fill="none" stroke="{ink}"', 1))
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """The colours of the SVG artwork (cover drawing, QR codes) in one medium."""
+
+    paper: str  # what the cover drawing paints in: white on screen, no ink in print
+    ink: str  # QR modules: black on screen, black ink only in print
+
+    def qr(self, url: str) -> Markup:
+        """The QR code for url in this medium's ink."""
+        return qr_svg(url, self.ink)
+
+
+SCREEN_ART = Artwork(paper="#ffffff", ink="#000")
+PRINT_ART = Artwork(paper="device-cmyk(0 0 0 0)", ink="device-cmyk(0 0 0 1)")
 
 
 @dataclass(frozen=True)
 class LinkItem:
-    """An official link; its QR code is drawn on demand."""
+    """An official link (the layout draws its QR code)."""
 
     title: str
     url: str
-
-    @property
-    def qr_svg(self) -> Markup:
-        """The link's QR code as inline SVG."""
-        return qr_svg(self.url)
 
 
 @dataclass(frozen=True)
@@ -113,11 +126,6 @@ class Book:
     sections: tuple[BookSection, ...]
     facts: FactSheet
     sources: tuple[SourceNote, ...]
-
-    @property
-    def careers_qr(self) -> Markup:
-        """The careers link's QR code as inline SVG."""
-        return qr_svg(self.edition.careers_url)
 
     @property
     def links_in_sections(self) -> bool:

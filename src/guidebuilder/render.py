@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .book import Book
+from .book import SCREEN_ART, Artwork, Book
 from .errors import BuildError
 from .templates import environment
 
@@ -25,11 +25,14 @@ def render_template(search_path: Sequence[Path], name: str, **context: object) -
         raise BuildError(f"{where}: template error: {exc}") from None
 
 
-def booklet_html(book: Book, search_path: Sequence[Path], notes_pages: int | None = None) -> str:
+def booklet_html(
+    book: Book, search_path: Sequence[Path], notes_pages: int | None = None, artwork: Artwork = SCREEN_ART
+) -> str:
     """The booklet as one document: cover to back cover, with spare notes pages the PDF writer trims."""
     spare = book.meta.notes_pages_min + SPARE_NOTES_PAGES if notes_pages is None else notes_pages
+    rules = NOTES_RULES[book.edition.paper]
     return render_template(
-        search_path, "booklet/booklet.html.j2", book=book, notes_pages=spare, rules=NOTES_RULES[book.edition.paper]
+        search_path, "booklet/booklet.html.j2", book=book, notes_pages=spare, rules=rules, artwork=artwork
     )
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .book import SCREEN_ART
+
 
 @lru_cache(maxsize=8)
 def environment(search_path: Sequence[Path]) -> Environment:
@@ -25,7 +27,7 @@ def environment(search_path: Sequence[Path]) -> Environment:
     env.filters["refs"] = _refs
     env.filters["demote"] = _demote
     env.filters["inner_svg"] = _inner_svg
-    env.globals.update(medium="print", ref_base="", hb="h3", image_base="")
+    env.globals.update(medium="print", ref_base="", hb="h3", image_base="", artwork=SCREEN_ART)
     return env
 
 

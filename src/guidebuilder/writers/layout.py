@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.pdf import metadata as weasyprint_metadata
 from weasyprint.text.fonts import FontConfiguration
@@ -17,6 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
 from .jobs import LaidOut, LayoutJob
+from .tags import finish_tags
 
 MM = 72 / 25.4
 
@@ -70,22 +72,48 @@ def render(job: LayoutJob) -> object:
 def lay_out(job: LayoutJob) -> LaidOut:
     """The finished PDF of a job."""
     document = render(job)
-    finisher = _bleed_box(job.bleed_mm) if job.bleed_mm is not None else None
+    finisher = _print_finish(job.bleed_mm) if job.bleed_mm is not None else _tags_finish
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
     return LaidOut(data, len(document.pages))
 
 
-def _bleed_box(bleed_mm: float):  # noqa: ANN202
+def _tags_finish(document: object, pdf: object) -> None:
+    """Running heads and page numbers as artifacts, table header cells with their scope (PDF/UA)."""
+    finish_tags(pdf)
+
+
+def _print_finish(bleed_mm: float):  # noqa: ANN202
     def finish(document: object, pdf: object) -> None:
-        """BleedBox exactly bleed_mm outside the TrimBox (WeasyPrint puts it up to 10 pt out)."""
-        pad = bleed_mm * MM
+        """Exact BleedBox; crop marks in black ink only (WeasyPrint's own `marks` are DeviceRGB)."""
         for obj in pdf.objects:
             if isinstance(obj, dict) and obj.get("Type") == "/Page" and "TrimBox" in obj:
-                left, top, right, bottom = obj["TrimBox"]
-                obj["BleedBox"] = type(obj["TrimBox"])([left - pad, top - pad, right + pad, bottom + pad])
+                _set_bleed_box(obj, bleed_mm * MM)
+                _draw_crop_marks(pdf, obj)
 
     return finish
+
+
+def _set_bleed_box(page: dict, pad: float) -> None:
+    """BleedBox exactly pad outside the TrimBox (WeasyPrint puts it up to 10 pt out)."""
+    left, top, right, bottom = page["TrimBox"]
+    page["BleedBox"] = type(page["TrimBox"])([left - pad, top - pad, right + pad, bottom + pad])
+
+
+def _draw_crop_marks(pdf: object, page: dict) -> None:
+    """Crop marks at the trim corners, from the MediaBox edge halfway to the trim, 1 px wide, K only."""
+    x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+    mx0, my0, mx1, my1 = (float(v) for v in page["MediaBox"])
+    lines = []
+    for edge, half in ((mx0, (mx0 + x0) / 2), (mx1, (mx1 + x1) / 2)):  # horizontal marks, left and right
+        lines += [f"{edge:.3f} {y:.3f} m {half:.3f} {y:.3f} l S" for y in (y0, y1)]
+    for edge, half in ((my0, (my0 + y0) / 2), (my1, (my1 + y1) / 2)):  # vertical marks, bottom and top
+        lines += [f"{x:.3f} {edge:.3f} m {x:.3f} {half:.3f} l S" for x in (x0, x1)]
+    before = pydyf.Stream(["q"], compress=True)
+    marks = pydyf.Stream(["Q", "q", "0 0 0 1 K", "0.75 w", "0 J", *lines, "Q"], compress=True)
+    pdf.add_object(before)
+    pdf.add_object(marks)
+    page["Contents"] = pydyf.Array([before.reference, page["Contents"], marks.reference])
 
 
 @contextmanager

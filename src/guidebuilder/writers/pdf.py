@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..book import PRINT_ART, SCREEN_ART, Artwork
 from ..render import SPARE_NOTES_PAGES, booklet_html, render_template
 from ..templates import find_file
 from .jobs import LayoutJob
@@ -27,12 +28,14 @@ def _stable_id(book: Book, kind: str) -> str:
     return hashlib.sha256(f"{book.meta.slug}/{book.edition.id}/{book.meta.version}/{kind}".encode()).hexdigest()[:32]
 
 
-def download_job(book: Book, project: Project, extra_css: tuple[str, ...] = (), kind: str = "pdf") -> LayoutJob:
+def download_job(
+    book: Book, project: Project, extra_css: tuple[str, ...] = (), kind: str = "pdf", artwork: Artwork = SCREEN_ART
+) -> LayoutJob:
     """The job for the downloadable, tagged PDF booklet (PDF/UA-1)."""
     spare = book.meta.notes_pages_min + SPARE_NOTES_PAGES
     return LayoutJob(
         label=book.edition.id,
-        html=booklet_html(book, project.search_path, spare),
+        html=booklet_html(book, project.search_path, spare, artwork),
         base_url=project.guide_dir.as_uri() + "/",
         stylesheet=find_file(project.search_path, "booklet/booklet.css"),
         extra_css=extra_css,
@@ -55,7 +58,7 @@ def print_job(book: Book, project: Project) -> LayoutJob:
         profile_url=profile.as_uri(),
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/print")
-    job = download_job(book, project, (css,), "print")
+    job = download_job(book, project, (css,), "print", PRINT_ART)
     return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM)
 
 
