@@ -16,6 +16,7 @@ from .types import (
     LanguageCode,
     Model,
     PastDate,
+    SiteUrl,
     Slug,
     Text,
     Url,
@@ -288,6 +289,7 @@ class GuideMeta(Model):
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0
+    site_url: SiteUrl | None = None  # where dist/ is published; QR codes and links point there only when set
 
 
 class UiStrings(Model):
@@ -328,3 +330,16 @@ class UiStrings(Model):
     back_cover_text: Text
     published_by: Text
     cover_art: Text
+    skip_to_content: Text
+    read_online: Text
+    downloads: Text
+    downloads_intro: Text
+    format_pdf: Text
+    format_epub: Text
+    format_booklet: Text
+    format_print: Text
+    pages_count: Text
+    other_editions: Text
+    read_on_phone: Text
+    scan_to_read: Text
+    back_to_top: Text
