@@ -192,7 +192,7 @@ def publish(
             project.search_path,
             "site/index.html.j2",
             meta=meta,
-            groups=_groups(cards),
+            groups=_groups(cards, meta.default_edition),
             manifest=manifest,
             human=human_size,
             local_size=file_size,
@@ -207,8 +207,8 @@ def publish(
     return written
 
 
-def _groups(cards: Sequence[EditionCard]) -> list[CountryGroup]:
-    """Cards by country: the first card's country first, then the others by English name."""
+def _groups(cards: Sequence[EditionCard], default_edition: str) -> list[CountryGroup]:
+    """Cards by country: the default edition's country first, then the others by English name."""
     from .locale import country_name
 
     by_country: dict[str, list[EditionCard]] = {}
@@ -218,7 +218,8 @@ def _groups(cards: Sequence[EditionCard]) -> list[CountryGroup]:
     for code, members in by_country.items():
         names = [country_name(code, c.book.edition.id) for c in members] + [country_name(code, "en")]
         groups.append(CountryGroup(code, " · ".join(dict.fromkeys(names)), tuple(members)))
-    return groups[:1] + sorted(groups[1:], key=lambda g: country_name(g.code, "en"))
+    default = next((c.book.edition.country for c in cards if c.book.edition.id == default_edition), None)
+    return sorted(groups, key=lambda g: (g.code != default, country_name(g.code, "en")))
 
 
 def _cards(books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[EditionCard]:
