@@ -20,7 +20,8 @@ OFFSITE_CHECK = """() => {
     for (; scroller; scroller = scroller.parentElement) {
       if (['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX)) { inside = true; break; }
     }
-    if (!inside && (box.left < -1 || box.right > width + 1)) wide.push(el.tagName + '.' + el.className + ' ' + box.right);
+    const out = box.left < -1 || box.right > width + 1;
+    if (!inside && out) wide.push(el.tagName + '.' + el.className + ' ' + box.right);
   }
   return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10)};
 }"""

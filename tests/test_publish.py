@@ -64,9 +64,7 @@ def test_manifest_matches_the_files(twice):
     manifest = Manifest.model_validate_json((out / "manifest.json").read_bytes())
     assert manifest.title == "What You Should Know About Customs Officer Careers"
     assert str(manifest.build_date) == "2026-01-01"
-    assert {(e.edition, e.format) for e in manifest.entries} == {
-        (ed, fmt) for ed in EDITIONS for fmt in ALL_FORMATS
-    }
+    assert {(e.edition, e.format) for e in manifest.entries} == {(ed, fmt) for ed in EDITIONS for fmt in ALL_FORMATS}
     for entry in manifest.entries:
         data = (out / entry.path).read_bytes()
         assert entry.bytes == len(data)

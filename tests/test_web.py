@@ -16,7 +16,7 @@ from guidebuilder.build import build
 from guidebuilder.project import Project
 
 from .browser import axe_violations, browser, layout_overflow, open_page
-from .conftest import FIXTURE, FIXED_EPOCH, REPO
+from .conftest import FIXED_EPOCH, FIXTURE, REPO
 
 SITE_URL = "https://careers.example.org/guides"
 MM = 72 / 25.4
@@ -274,6 +274,8 @@ def test_poster_print_has_bleed_and_is_pdfx(fixture_site):
 def test_poster_without_site_url_points_at_the_careers_site(site):
     pdf = site / "fr-CA" / "customs-officer-careers-fr-CA-poster.pdf"
     codes = _qr_codes(pdf, 1)
-    assert [c.data.decode() for c in codes] == ["https://www.cbsa-asfc.gc.ca/job-emploi/recruitment-recrutement/menu-eng.html"]
+    assert [c.data.decode() for c in codes] == [
+        "https://www.cbsa-asfc.gc.ca/job-emploi/recruitment-recrutement/menu-eng.html"
+    ]
     width, height = (float(v) for v in PdfReader(pdf).pages[0].mediabox[2:])
     assert (width, height) == pytest.approx((792, 1224), abs=0.5), "Tabloid for a half-letter edition"
