@@ -16,7 +16,7 @@ from guidebuilder.build import build
 from guidebuilder.project import Project
 
 from .browser import axe_violations, browser, layout_overflow, open_page
-from .conftest import FIXED_EPOCH, FIXTURE, REPO
+from .conftest import FIXED_EPOCH, FIXTURE, REPO, run_cli
 
 SITE_URL = "https://careers.example.org/guides"
 MM = 72 / 25.4
@@ -279,3 +279,18 @@ def test_poster_without_site_url_points_at_the_careers_site(site):
     ]
     width, height = (float(v) for v in PdfReader(pdf).pages[0].mediabox[2:])
     assert (width, height) == pytest.approx((792, 1224), abs=0.5), "Tabloid for a half-letter edition"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("http://careers.example.org/guides", "must be an https URL"), ("not a url", "is not an absolute http(s) URL")],
+)
+def test_site_url_must_be_https(runner, project: Path, value, message):
+    guide_yaml = project / "guide" / "guide.yaml"
+    text = guide_yaml.read_text(encoding="utf-8")
+    guide_yaml.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {value}", text), encoding="utf-8")
+    line = 1 + guide_yaml.read_text(encoding="utf-8").splitlines().index(f"site_url: {value}")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert f"guide.yaml:{line}: site_url: " in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
