@@ -6,7 +6,7 @@ GB := $(BIN)/guidebuilder
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
-FORMATS ?= pdf print booklet epub
+FORMATS ?= pdf print booklet epub web
 
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := poppler-utils libzbar0 chromium
@@ -65,10 +65,12 @@ editions: $(foreach e,$(EDITIONS),$(call out,$(e)))
 check: $(INSTALLED)
 	$(GB) check
 
-$(TEST_INSTALLED): $(INSTALLED)
+$(TEST_INSTALLED): $(INSTALLED) package-lock.json
 	@tools/system-deps.sh $(TEST_DEBS)
 	@command -v java >/dev/null || tools/system-deps.sh default-jre-headless
+	@command -v npm >/dev/null || tools/system-deps.sh npm
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 test: $(TEST_INSTALLED)
@@ -85,7 +87,7 @@ clean:
 	@if [ -x $(GB) ]; then $(GB) clean; else rm -rf dist; fi
 
 distclean: clean
-	rm -rf $(VENV) src/*.egg-info
+	rm -rf $(VENV) src/*.egg-info node_modules
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench.py

@@ -29,6 +29,9 @@ EDITIONS = ("en-GB", "fr-CA")
 EPOCH = "1767225600"
 
 
+ALL_FORMATS = ("pdf", "print", "booklet", "epub", "web", "poster", "poster-print")
+
+
 def _build_into(out: Path, editions=EDITIONS, formats=("pdf", "print", "booklet", "epub")) -> None:
     build(Project.at(REPO, out), editions, formats)
 
@@ -38,8 +41,8 @@ def twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first, second = tmp_path_factory.mktemp("one"), tmp_path_factory.mktemp("two")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        _build_into(first)
-        _build_into(second)
+        _build_into(first, formats=ALL_FORMATS)
+        _build_into(second, formats=ALL_FORMATS)
     return first, second
 
 
@@ -51,7 +54,7 @@ def test_two_builds_are_byte_identical(twice):
     one, two = (_files(root) for root in twice)
     assert one.keys() == two.keys()
     assert {"index.html", "manifest.json", "SHA256SUMS"} <= one.keys()
-    assert len(one) == 3 + 4 * len(EDITIONS)
+    assert len(one) == 3 + len(ALL_FORMATS) * len(EDITIONS)
     different = [name for name in one if one[name] != two[name]]
     assert not different
 
@@ -61,15 +64,15 @@ def test_manifest_matches_the_files(twice):
     manifest = Manifest.model_validate_json((out / "manifest.json").read_bytes())
     assert manifest.title == "What You Should Know About Customs Officer Careers"
     assert str(manifest.build_date) == "2026-01-01"
-    assert {(e.edition, e.format) for e in manifest.entries} == {
-        (ed, fmt) for ed in EDITIONS for fmt in ("pdf", "print", "booklet", "epub")
-    }
+    assert {(e.edition, e.format) for e in manifest.entries} == {(ed, fmt) for ed in EDITIONS for fmt in ALL_FORMATS}
     for entry in manifest.entries:
         data = (out / entry.path).read_bytes()
         assert entry.bytes == len(data)
         assert entry.sha256 == hashlib.sha256(data).hexdigest()
         assert entry.language == entry.edition
-        if entry.format == "epub":
+        if entry.format == "web":
+            assert entry.pages is None and entry.path == f"{entry.edition}/index.html"
+        elif entry.format == "epub":
             assert entry.pages is None
             zipfile.ZipFile(out / entry.path).testzip()
         else:
@@ -79,7 +82,7 @@ def test_manifest_matches_the_files(twice):
 def test_sha256sums_verifies(twice):
     result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=twice[0], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count(": OK") == 4 * len(EDITIONS)
+    assert result.stdout.count(": OK") == len(ALL_FORMATS) * len(EDITIONS)
 
 
 class _Links(HTMLParser):
@@ -109,7 +112,7 @@ def test_every_download_link_resolves(twice):
     assert parser.lang == "en"
     assert not parser.srcs, "the page must not load external resources"
     local = [h for h in parser.hrefs if not h.startswith(("http://", "https://", "#"))]
-    assert len(local) >= 4 * len(EDITIONS) + 2
+    assert len(local) >= len(ALL_FORMATS) * len(EDITIONS) + 2
     for href in local:
         assert (out / href).is_file(), href
     manifest = read_manifest(out)

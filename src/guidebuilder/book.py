@@ -126,6 +126,28 @@ class Book:
     sections: tuple[BookSection, ...]
     facts: FactSheet
     sources: tuple[SourceNote, ...]
+    editions: tuple[str, ...] = ()  # every edition id of the guide, for links between them
+
+    @property
+    def web_url(self) -> str | None:
+        """The address of this edition's web page, when the guide says where dist/ is published."""
+        return f"{self.meta.site_url}/{self.edition.id}/" if self.meta.site_url else None
+
+    @property
+    def web_qr(self) -> Markup | None:
+        """The web edition's QR code as inline SVG, when there is a site."""
+        return qr_svg(self.web_url) if self.web_url else None
+
+    @property
+    def poster_url(self) -> str:
+        """Where the poster's QR code leads: the web edition, else the careers site."""
+        return self.web_url or self.edition.careers_url
+
+    @property
+    def poster_points(self) -> tuple[Markup, ...]:
+        """The poster's key points: the first key point of the first four sections that have some."""
+        firsts = (b.items[0] for s in self.sections for b in s.blocks if b.type == "key_points")
+        return tuple(firsts)[:4]
 
     @property
     def links_in_sections(self) -> bool:

@@ -131,7 +131,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     for fmt in chosen:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; known formats: {', '.join(FORMATS)}")
-    return chosen
+    return tuple(sorted(chosen, key=lambda fmt: FORMATS[fmt].written_last))
 
 
 def build(

@@ -137,7 +137,9 @@ def build(
     ] = None,
     formats: Annotated[
         Optional[list[str]],
-        typer.Option("--format", "-f", help="pdf, print, booklet, epub or html; repeat for several."),
+        typer.Option(
+            "--format", "-f", help="pdf, print, booklet, epub, web, html, poster, poster-print; repeat for several."
+        ),
     ] = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)

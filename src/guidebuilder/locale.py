@@ -59,3 +59,13 @@ def language_name(language: str, tag: str) -> str:
     """The language's name in itself, capitalised as a label."""
     name = babel_locale(tag).languages.get(language, language)
     return name[:1].upper() + name[1:]
+
+
+def file_size(size: int, tag: str) -> str:
+    """A file size for people in the locale's words: 118 kB, 1,2 Mo."""
+    from babel.units import format_unit
+
+    if size < 1_000_000:
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=babel_locale(tag))
+    value = Decimal(size / 1_000_000).quantize(Decimal("0.1"))
+    return format_unit(value, "digital-megabyte", length="short", locale=babel_locale(tag))

@@ -17,6 +17,7 @@ from .types import (
     LanguageCode,
     Model,
     PastDate,
+    SiteUrl,
     Slug,
     Text,
     Url,
@@ -308,6 +309,7 @@ class GuideMeta(Model):
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0
+    site_url: SiteUrl | None = None  # where dist/ is published; QR codes and links point there only when set
 
 
 class UiStrings(Model):
@@ -352,3 +354,16 @@ class UiStrings(Model):
     accessibility_summary: Text
     booklet_title: Text
     booklet_subject: Text
+    skip_to_content: Text
+    read_online: Text
+    downloads: Text
+    downloads_intro: Text
+    format_pdf: Text
+    format_epub: Text
+    format_booklet: Text
+    format_print: Text
+    pages_count: Text
+    other_editions: Text
+    read_on_phone: Text
+    scan_to_read: Text
+    back_to_top: Text

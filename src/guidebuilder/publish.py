@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError
 
 from .book import Book
+from .locale import file_size
 from .models import GuideMeta
 from .outputs import output_path, write_atomic
 from .project import Project
@@ -29,6 +30,10 @@ PAGE_SIZES = {
     ("half-letter", "pdf"): "Half letter (5.5 × 8.5 in)",
     ("half-letter", "print"): "Half letter + 3 mm bleed",
     ("half-letter", "booklet"): "Letter landscape, 2 pages a side",
+    ("A5", "poster"): "A3 (297 × 420 mm)",
+    ("A5", "poster-print"): "A3 + 3 mm bleed",
+    ("half-letter", "poster"): "Tabloid (11 × 17 in)",
+    ("half-letter", "poster-print"): "Tabloid + 3 mm bleed",
 }
 
 
@@ -36,8 +41,9 @@ class ManifestEntry(Model):
     """One published file."""
 
     edition: str
-    format: Literal["pdf", "print", "booklet", "epub", "html"]
+    format: Literal["pdf", "print", "booklet", "epub", "html", "web", "poster", "poster-print"]
     path: str
+    url: str | None = None  # the file's public address, when guide.yaml gives the site_url
     bytes: Annotated[int, Field(gt=0)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     pages: Annotated[int, Field(gt=0)] | None
@@ -52,6 +58,7 @@ class Manifest(Model):
     title: str
     version: str
     build_date: date
+    site_url: str | None = None
     entries: tuple[ManifestEntry, ...]
 
 
@@ -67,6 +74,19 @@ class EditionCard:
     def pages(self) -> int | None:
         """The page count of the download PDF."""
         return next((f.pages for f in self.files if f.format == "pdf"), None)
+
+    def file(self, fmt: str) -> ManifestEntry | None:
+        """The edition's file in one format, if it was built."""
+        return next((f for f in self.files if f.format == fmt), None)
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    """The editions of one country, as the reader's page groups them."""
+
+    code: str
+    name: str  # in the editions' own languages first, then in English when that differs
+    cards: tuple[EditionCard, ...]
 
 
 def pdf_pages(data: bytes) -> int:
@@ -85,18 +105,28 @@ def read_manifest(out: Path) -> Manifest | None:
 
 
 def _entry(
-    out: Path, path: Path, fmt: str, book: Book, built: date, previous: ManifestEntry | None, pages: int | None
+    out: Path,
+    path: Path,
+    fmt: str,
+    book: Book,
+    built: date,
+    previous: ManifestEntry | None,
+    pages: int | None,
+    site_url: str | None,
 ) -> ManifestEntry:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if previous is not None and previous.sha256 == digest:
-        return previous.model_copy(update={"build_date": built})  # unchanged file: no need to parse it again
+    relative = path.relative_to(out).as_posix()
+    url = public_url(site_url, relative)
+    if previous is not None and previous.sha256 == digest:  # unchanged file: no need to parse it again
+        return previous.model_copy(update={"build_date": built, "url": url})
     if pages is None and path.suffix == ".pdf":
         pages = pdf_pages(data)
     return ManifestEntry(
         edition=book.edition.id,
         format=fmt,
-        path=path.relative_to(out).as_posix(),
+        path=relative,
+        url=url,
         bytes=len(data),
         sha256=digest,
         pages=pages,
@@ -106,6 +136,13 @@ def _entry(
     )
 
 
+def public_url(site_url: str | None, relative: str) -> str | None:
+    """A file's address on the published site (a folder's index.html as the folder), or None."""
+    if not site_url:
+        return None
+    return f"{site_url}/{relative.removesuffix('index.html')}"
+
+
 def collect(
     project: Project,
     slug: str,
@@ -113,6 +150,7 @@ def collect(
     rebuilt: Iterable[str],
     today: date,
     pages: Mapping[Path, int] | None = None,
+    site_url: str | None = None,
 ) -> list[ManifestEntry]:
     """Entries for every known output file present in dist/, rebuilt ones dated today."""
     previous = read_manifest(project.out)
@@ -127,7 +165,7 @@ def collect(
                 before = known.get((edition, fmt.name))
                 built = today if edition in rebuilt or before is None else before.build_date
                 counted = (pages or {}).get(path)
-                entries.append(_entry(project.out, path, fmt.name, book, built, before, counted))
+                entries.append(_entry(project.out, path, fmt.name, book, built, before, counted, site_url))
     return entries
 
 
@@ -140,9 +178,11 @@ def publish(
     pages: Mapping[Path, int] | None = None,
 ) -> list[Path]:
     """Write manifest.json, SHA256SUMS and index.html for what dist/ now holds."""
-    entries = collect(project, meta.slug, books, rebuilt, today, pages)
+    entries = collect(project, meta.slug, books, rebuilt, today, pages, meta.site_url)
     newest = max((e.build_date for e in entries), default=today)
-    manifest = Manifest(title=meta.title, version=meta.version, build_date=newest, entries=tuple(entries))
+    manifest = Manifest(
+        title=meta.title, version=meta.version, build_date=newest, site_url=meta.site_url, entries=tuple(entries)
+    )
     first = [b for b in books if b.edition.id == meta.default_edition]
     cards = _cards(first + [b for b in books if b not in first], entries)
     pages = {
@@ -152,9 +192,10 @@ def publish(
             project.search_path,
             "site/index.html.j2",
             meta=meta,
-            cards=cards,
+            groups=_groups(cards, meta.default_edition),
             manifest=manifest,
             human=human_size,
+            local_size=file_size,
             cover=lambda book: cover_svg(book, project.search_path).split("?>", 1)[-1].strip(),
         ).encode(),
     }
@@ -164,6 +205,21 @@ def publish(
         write_atomic(path, data)
         written.append(path)
     return written
+
+
+def _groups(cards: Sequence[EditionCard], default_edition: str) -> list[CountryGroup]:
+    """Cards by country: the default edition's country first, then the others by English name."""
+    from .locale import country_name
+
+    by_country: dict[str, list[EditionCard]] = {}
+    for card in cards:
+        by_country.setdefault(card.book.edition.country, []).append(card)
+    groups = []
+    for code, members in by_country.items():
+        names = [country_name(code, c.book.edition.id) for c in members] + [country_name(code, "en")]
+        groups.append(CountryGroup(code, " · ".join(dict.fromkeys(names)), tuple(members)))
+    default = next((c.book.edition.country for c in cards if c.book.edition.id == default_edition), None)
+    return sorted(groups, key=lambda g: (g.code != default, country_name(g.code, "en")))
 
 
 def _cards(books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[EditionCard]:

@@ -227,6 +227,7 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         sections=sections,
         facts=facts,
         sources=numbers.notes(tag),
+        editions=tuple(guide.editions),
     )
 
 

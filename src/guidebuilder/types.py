@@ -100,6 +100,16 @@ def _url(value: str) -> str:
     return value
 
 
+def _site_url(value: str) -> str:
+    _url(value)
+    parts = urlsplit(value)
+    if parts.scheme != "https":
+        raise ValueError(f"'{value}' must be an https URL")
+    if parts.query or parts.fragment:
+        raise ValueError(f"'{value}' must not have a query or fragment")
+    return value.rstrip("/")
+
+
 def _color(value: str) -> str:
     if not HEX_COLOR.match(value):
         raise ValueError(f"'{value}' is not a colour of the form #rrggbb")
@@ -118,6 +128,7 @@ CurrencyCode = Annotated[str, AfterValidator(_currency)]
 LanguageCode = Annotated[str, AfterValidator(_language)]
 EditionTag = Annotated[str, AfterValidator(_edition_tag)]
 Url = Annotated[str, AfterValidator(_url)]
+SiteUrl = Annotated[str, AfterValidator(_site_url)]
 Color = Annotated[str, AfterValidator(_color)]
 Text = Annotated[str, BeforeValidator(_text)]
 

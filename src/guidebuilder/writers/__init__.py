@@ -19,6 +19,8 @@ class Format:
     name: str
     module: str
     suffix: str
+    fixed_name: str | None = None  # a file name of its own instead of slug-edition-suffix
+    written_last: bool = False  # finished after the edition's other outputs (it links to them)
 
     def code(self) -> ModuleType:
         """The format's module, imported on first use."""
@@ -26,7 +28,7 @@ class Format:
 
     def file_name(self, slug: str, edition: str) -> str:
         """The output's file name inside dist/<edition>/."""
-        return f"{slug}-{edition}{self.suffix}"
+        return self.fixed_name or f"{slug}-{edition}{self.suffix}"
 
 
 FORMATS = {
@@ -37,6 +39,9 @@ FORMATS = {
         Format("booklet", "booklet", "-booklet.pdf"),
         Format("epub", "epub", ".epub"),
         Format("html", "html", ".html"),
+        Format("poster", "poster", "-poster.pdf"),
+        Format("poster-print", "poster_print", "-poster-print.pdf"),
+        Format("web", "web", "", fixed_name="index.html", written_last=True),
     )
 }
-DEFAULT_FORMATS = ("pdf", "print", "booklet", "epub")
+DEFAULT_FORMATS = ("pdf", "print", "booklet", "epub", "web")

@@ -22,6 +22,7 @@ class LayoutJob:
     identifier: str
     document_id: str | None = None  # a stable XMP DocumentID (PDF/X writes a random one)
     bleed_mm: float | None = None  # the exact BleedBox, outside the TrimBox
+    booklet: bool = True  # notes pages bring the page count to a multiple of 4 (not for a poster)
 
 
 @dataclass(frozen=True)

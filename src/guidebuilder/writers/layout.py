@@ -64,6 +64,8 @@ def render(job: LayoutJob) -> object:
         document = html.render(stylesheets=sheets, font_config=fonts, color_profiles=profiles, pdf_tags=True)
     except FatalURLFetchingError as exc:
         raise BuildError(f"{job.label}: {exc}") from None
+    if not job.booklet:
+        return document
     content = len(document.pages) - job.spare_pages - 1  # every notes page and the back cover take one page
     keep = notes_pages_needed(content, job.min_notes)
     return document.copy(document.pages[: content + keep] + document.pages[-1:])

@@ -24,7 +24,8 @@ BLEED_MM = 3.0
 PROFILE = "color/FOGRA39L-guidebuilder.icc"
 
 
-def _stable_id(book: Book, kind: str) -> str:
+def stable_id(book: Book, kind: str) -> str:
+    """A PDF identifier stable per guide, edition, version and output kind."""
     return hashlib.sha256(f"{book.meta.slug}/{book.edition.id}/{book.meta.version}/{kind}".encode()).hexdigest()[:32]
 
 
@@ -43,7 +44,7 @@ def download_job(
         spare_pages=spare,
         min_notes=book.meta.notes_pages_min,
         variant=DOWNLOAD_VARIANT,
-        identifier=_stable_id(book, kind),
+        identifier=stable_id(book, kind),
     )
 
 
