@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from guidebuilder.build import build
+from guidebuilder.pdfcheck import device_rgb
 from guidebuilder.project import Project
 
 from .browser import axe_violations, browser, layout_overflow, open_page
@@ -269,13 +270,14 @@ def test_poster_print_has_bleed_and_is_pdfx(fixture_site):
     assert float(bleed.width) - float(trim.width) == pytest.approx(6 * MM, abs=0.1)
     assert "/OutputIntents" in reader.trailer["/Root"]
     assert b"PDF/X-4" in pdf.read_bytes() or b"pdfxid:GTS_PDFXVersion" in pdf.read_bytes()
+    assert [str(f) for f in device_rgb(pdf)] == [], "the poster's artwork and crop marks in CMYK or grey only"
 
 
 def test_poster_without_site_url_points_at_the_careers_site(site):
     pdf = site / "fr-CA" / "customs-officer-careers-fr-CA-poster.pdf"
     codes = _qr_codes(pdf, 1)
     assert [c.data.decode() for c in codes] == [
-        "https://www.cbsa-asfc.gc.ca/job-emploi/recruitment-recrutement/menu-eng.html"
+        "https://www.cbsa-asfc.gc.ca/job-emploi/recruitment-recrutement/menu-fra.html"
     ]
     width, height = (float(v) for v in PdfReader(pdf).pages[0].mediabox[2:])
     assert (width, height) == pytest.approx((792, 1224), abs=0.5), "Tabloid for a half-letter edition"

@@ -134,11 +134,6 @@ class Book:
         return f"{self.meta.site_url}/{self.edition.id}/" if self.meta.site_url else None
 
     @property
-    def web_qr(self) -> Markup | None:
-        """The web edition's QR code as inline SVG, when there is a site."""
-        return qr_svg(self.web_url) if self.web_url else None
-
-    @property
     def poster_url(self) -> str:
         """Where the poster's QR code leads: the web edition, else the careers site."""
         return self.web_url or self.edition.careers_url

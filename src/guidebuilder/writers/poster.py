@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..book import qr_svg
+from ..book import PRINT_ART, SCREEN_ART, Artwork
 from ..render import render_template
 from ..templates import find_file
 from .jobs import LayoutJob
@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 POSTER_SIZES = {"A5": "A3", "half-letter": "11in 17in"}  # A3 for A-series countries, Tabloid for Letter ones
 
 
-def poster_job(book: Book, project: Project) -> LayoutJob:
+def poster_job(book: Book, project: Project, artwork: Artwork = SCREEN_ART) -> LayoutJob:
     """The job for the tagged poster PDF (PDF/UA-1)."""
     html = render_template(
         project.search_path,
         "poster/poster.html.j2",
         book=book,
         size=POSTER_SIZES[book.edition.paper],
-        qr=qr_svg(book.poster_url),
+        qr=artwork.qr(book.poster_url),
+        artwork=artwork,
     )
     return LayoutJob(
         label=f"{book.edition.id} poster",
@@ -55,7 +56,7 @@ def poster_print_job(book: Book, project: Project) -> LayoutJob:
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/poster-print")
     return replace(
-        poster_job(book, project),
+        poster_job(book, project, PRINT_ART),
         extra_css=(css,),
         variant=PRINT_VARIANT,
         identifier=stable_id(book, "poster-print"),
