@@ -10,6 +10,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .models import Edition, GuideMeta, UiStrings
+from .spelling import Respelling
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of an edition's resolved text (placeholders filled, variety spelled) and where it came from."""
+
+    path: str
+    line: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,8 @@ class Book:
     sections: tuple[BookSection, ...]
     facts: FactSheet
     sources: tuple[SourceNote, ...]
+    text_lines: tuple[TextLine, ...] = ()
+    respellings: tuple[Respelling, ...] = ()
 
     @property
     def careers_qr(self) -> Markup:

@@ -22,6 +22,9 @@ from .types import (
     located,
 )
 
+Variety = Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$")]
+Term = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\W\d_][\w' .’-]*\*?$")]
+
 Items = Annotated[tuple[Text, ...], Field(min_length=1)]
 Selector = Annotated[str, Field(min_length=2, max_length=35)]
 
@@ -255,6 +258,7 @@ class Edition(Model):
     careers_url: Url
     sources: dict[Slug, SourceRef]
     overrides: dict[Slug, SectionOverride] = {}
+    spelling: Variety | None = None
 
     @model_validator(mode="after")
     def _tag_matches(self) -> Edition:
@@ -285,6 +289,7 @@ class GuideMeta(Model):
     keywords: tuple[Text, ...] = ()
     default_edition: EditionTag
     language: LanguageCode = "en"
+    spelling: Variety = "en-US"
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0
@@ -328,3 +333,32 @@ class UiStrings(Model):
     back_cover_text: Text
     published_by: Text
     cover_art: Text
+
+
+class SpellingTable(Model):
+    """One spelling variety: the source's spellings replaced, whole words, case kept (guide/spelling/<variety>.yaml)."""
+
+    dictionary: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$")] | None = None
+    pairs: dict[Term, Term] = {}
+    protect: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _lower_case_keys(self) -> SpellingTable:
+        for key in self.pairs:
+            if key != key.lower():
+                raise located(f"'{key}' must be written in lower case (case is kept when replacing)", "pairs", key)
+        return self
+
+
+class GlossaryTerm(Model):
+    """A preferred term and the ones to avoid; a trailing * also matches longer words (compounds)."""
+
+    use: Term
+    avoid: Annotated[tuple[Term, ...], Field(min_length=1)]
+    meaning: Text | None = None
+
+
+class Glossary(Model):
+    """The terminology of one language (guide/glossary/<lang>.yaml)."""
+
+    terms: Annotated[tuple[GlossaryTerm, ...], Field(min_length=1)]

@@ -11,12 +11,14 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from . import locale as fmt
-from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote
+from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
 from .errors import ContentError, Problem
 from .guide import Guide
 from .loader import Origin
-from .models import Conditional, Edition, Fact, Facts, Section
-from .text import TextError, fill, markdown_block, markdown_inline
+from .models import Conditional, Edition, Fact, Facts, Section, Source
+from .spelling import Respelling, Variety
+from .text import TextError, fill, markdown_block, markdown_inline, smarten
+from .typography import typeset, typeset_html
 
 UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")
 
@@ -62,44 +64,70 @@ class Resolver:
     def __post_init__(self) -> None:
         self.context = placeholder_context(self.guide, self.edition)
         self.language = self.edition.language
+        table = self.guide.spelling_table(self.edition)
+        self.variety = Variety(self.guide.variety(self.edition), table) if table else None
+        self.lines: list[TextLine] = []
+        self.respellings: list[Respelling] = []
 
-    def text(self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False) -> Markup:
-        """Fill placeholders and render Markdown; record a problem and return '' on error."""
+    def text(
+        self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False, respell: bool = True
+    ) -> Markup:
+        """Respell, fill placeholders, render Markdown and set the locale's typography; '' on error."""
         try:
-            filled = fill(value, self.context)
-            if block:
-                return markdown_block(filled, self.language)
-            return markdown_inline(filled, self.language)
+            filled = self._filled(value, origin, loc, respell)
+            html = markdown_block(filled, self.language) if block else markdown_inline(filled, self.language)
+            return typeset_html(html, self.edition.id)
         except TextError as exc:
             self._problem(origin, loc, exc)
             return Markup("")
 
     def plain(self, value: str, origin: Origin, loc: tuple[Any, ...]) -> str:
-        """Fill placeholders in text that is not Markdown (alt text)."""
+        """Respell, fill placeholders and set the typography of text that is not Markdown (titles, alt text)."""
         try:
-            return fill(value, self.context)
+            filled = self._filled(value, origin, loc, respell=True)
+            return typeset(smarten(filled, self.language), self.edition.id)
         except TextError as exc:
             self._problem(origin, loc, exc)
             return ""
 
+    def _filled(self, value: str, origin: Origin, loc: tuple[Any, ...], respell: bool) -> str:
+        """The text in the edition's spelling variety with its placeholders filled; each line recorded."""
+        if respell and self.variety is not None:
+            value, made = self.variety.apply(value)
+            for offset, old, new in made:
+                self.respellings.append(Respelling(old, new, origin.path, self._line(origin, loc, offset)))
+        filled = fill(value, self.context)
+        for offset, line in enumerate(filled.split("\n")):
+            if line.strip():
+                self.lines.append(TextLine(origin.path, self._line(origin, loc, offset), line))
+        return filled
+
+    @staticmethod
+    def _line(origin: Origin, loc: tuple[Any, ...], offset: int) -> int:
+        """The file line of a line of a text: in a Markdown body counted from the body's first line."""
+        return origin.line(("body", offset)) if loc == ("body",) else origin.line(loc) + offset
+
     def _problem(self, origin: Origin, loc: tuple[Any, ...], exc: TextError) -> None:
-        """Record a text problem at its line: in a Markdown body counted from the body's first line."""
-        line = origin.line(("body", exc.line)) if loc == ("body",) else origin.line(loc) + exc.line
+        """Record a text problem at its line."""
+        line = self._line(origin, loc, exc.line)
         self.problems.append(Problem(origin.path, line, ".".join(map(str, loc)), str(exc)))
 
-    def value(self, value: Any, origin: Origin, loc: tuple[Any, ...]) -> Any:
-        """Resolve every text inside a block model, keeping its type."""
+    def value(self, value: Any, origin: Origin, loc: tuple[Any, ...], respell: bool = True) -> Any:
+        """Resolve every text inside a block model, keeping its type; titles of cited pages keep their spelling."""
         if isinstance(value, BaseModel):
+            respell = respell and not isinstance(value, Source)
             updates = {
-                name: self.value(getattr(value, name), origin, loc + (name,))
+                name: self.value(getattr(value, name), origin, loc + (name,), respell)
                 for name in type(value).model_fields
                 if name not in UNFILLED
             }
             return value.model_copy(update=updates)
         if isinstance(value, tuple):
-            return tuple(self.value(item, origin, loc + (index,)) for index, item in enumerate(value))
+            return tuple(self.value(item, origin, loc + (index,), respell) for index, item in enumerate(value))
         if isinstance(value, str):
-            return self.plain(value, origin, loc) if loc[-1] == "alt" else self.text(value, origin, loc)
+            if loc[-1] == "alt":
+                return self.plain(value, origin, loc)
+            return self.text(value, origin, loc, respell=respell)
         return value
 
     def section(self, section: Section, number: int) -> BookSection:
@@ -226,6 +254,8 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         sections=sections,
         facts=facts,
         sources=numbers.notes(tag),
+        text_lines=tuple(resolver.lines),
+        respellings=tuple(resolver.respellings),
     )
 
 
