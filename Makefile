@@ -8,7 +8,8 @@ TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
 FORMATS ?= pdf print booklet epub
 
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libenchant-2-2 \
+               hunspell-en-us hunspell-en-gb hunspell-en-ca hunspell-en-au hunspell-fr hunspell-de-de
 TEST_DEBS := poppler-utils libzbar0 chromium
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
