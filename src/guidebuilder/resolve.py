@@ -15,7 +15,7 @@ from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, Sou
 from .errors import ContentError, Problem
 from .guide import Guide
 from .loader import Origin
-from .models import Conditional, Edition, Fact, Facts, Section, Source
+from .models import Conditional, Edition, Fact, Facts, Section, Source, UiStrings
 from .spelling import Respelling, Variety
 from .text import TextError, fill, markdown_block, markdown_inline, smarten
 from .typography import typeset, typeset_html
@@ -89,6 +89,10 @@ class Resolver:
         except TextError as exc:
             self._problem(origin, loc, exc)
             return ""
+
+    def fields(self, model: BaseModel, origin: Origin, names: Iterable[str]) -> Any:
+        """A copy of model with the named plain-text fields resolved (UI strings, the guide's title and lead)."""
+        return model.model_copy(update={n: self.plain(getattr(model, n), origin, (n,)) for n in names})
 
     def _filled(self, value: str, origin: Origin, loc: tuple[Any, ...], respell: bool) -> str:
         """The text in the edition's spelling variety with its placeholders filled; each line recorded."""
@@ -234,20 +238,24 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
     facts = _facts(resolver, numbers, guide.edition_origin(edition_id))
     kept = [s for s in guide.sections_for(edition.language) if decide(s, edition)[0]]
     sections = tuple(resolver.section(s, n) for n, s in enumerate(kept, 1))
+    language = edition.language
+    meta_origin = guide.origins["guide" if language == guide.meta.language else f"guide:{language}"]
+    meta = resolver.fields(guide.meta_for(language), meta_origin, ("title", "subtitle", "lead"))
+    strings = resolver.fields(guide.strings[language], guide.origins[f"strings:{language}"], UiStrings.model_fields)
     if resolver.problems:
         raise ContentError(resolver.problems)
     tag = edition.id
     figures_as_of = _figures_span(edition, tag)
     country = fmt.country_name(edition.country, tag)
-    language = fmt.language_name(edition.language, tag)
+    language_name = fmt.language_name(language, tag)
     return Book(
-        meta=guide.meta_for(edition.language),
+        meta=meta,
         edition=edition,
-        strings=guide.strings[edition.language],
+        strings=strings,
         locale=tag,
         country_name=country,
-        language_name=language,
-        edition_label=f"{country} · {language}",
+        language_name=language_name,
+        edition_label=f"{country} · {language_name}",
         build_date=build_date,
         build_date_text=fmt.long_date(build_date, tag),
         figures_as_of=figures_as_of,

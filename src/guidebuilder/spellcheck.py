@@ -17,7 +17,7 @@ from .guide import Guide
 # hyphen at either end marks half a compound ("Schul- und Berufslaufbahn"), checked with its other half.
 CHUNK = re.compile(r"[\w'’-]+")
 # Not words: link targets, URLs, e-mail addresses, inline code, character references.
-NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|`[^`]*`|&#?\w+;")
+NOT_TEXT = re.compile(r"\{\w+\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|`[^`]*`|&#?\w+;")
 DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"), Path("/usr/share/myspell/dicts"))
 DEBIAN_PACKAGE = {"fr": "hunspell-fr", "de": "hunspell-de-de"}
 
