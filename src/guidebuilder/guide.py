@@ -94,7 +94,7 @@ def load_guide(root: Path) -> Guide:
     words = _load_words(reader, root / "words")
     if meta is not None:
         _check_cross_file(reader, root, meta, sections, editions, strings, origins)
-        _check_varieties(reader, meta, editions, spellings, origins)
+        _check_varieties(reader, meta, editions, {p.stem for p in (root / "spelling").glob("*.yaml")}, origins)
         for language, translated in translations.items():
             _check_sections(reader, root, translated, editions, origins, f"section:{language}")
         check_translations(reader, root, meta, sections, editions, translations, texts, origins)
@@ -142,13 +142,13 @@ def _check_varieties(
     reader: Reader,
     meta: GuideMeta,
     editions: dict[str, Edition],
-    spellings: dict[str, SpellingTable],
+    tables: set[str],
     origins: dict[str, Origin],
 ) -> None:
     """Every edition in the source's language but another variety has a spelling table."""
     for edition in editions.values():
         variety = edition.spelling or edition.id
-        if edition.language != meta.language or variety == meta.spelling or variety in spellings:
+        if edition.language != meta.language or variety == meta.spelling or variety in tables:
             continue
         origin = origins[f"edition:{edition.id}"]
         field_name = "spelling" if edition.spelling else "id"

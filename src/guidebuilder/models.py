@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
 
 from .types import (
     AsOf,
@@ -342,12 +342,13 @@ class SpellingTable(Model):
     pairs: dict[Term, Term] = {}
     protect: tuple[Text, ...] = ()
 
-    @model_validator(mode="after")
-    def _lower_case_keys(self) -> SpellingTable:
-        for key in self.pairs:
+    @field_validator("pairs")
+    @classmethod
+    def _lower_case_keys(cls, pairs: dict[str, str]) -> dict[str, str]:
+        for key in pairs:
             if key != key.lower():
-                raise located(f"'{key}' must be written in lower case (case is kept when replacing)", "pairs", key)
-        return self
+                raise located(f"'{key}' must be written in lower case (case is kept when replacing)", key)
+        return pairs
 
 
 class GlossaryTerm(Model):

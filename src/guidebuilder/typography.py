@@ -42,7 +42,7 @@ def _rules(tag: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         rules.append((re.compile(r"(?<![\d.,])(\d{1,3})" + SPACE + r"(?=\d{3}(?!\d))"), "\\1" + group))
     percent = locale.percent_formats[None].pattern
     between = percent[percent.rindex("0") + 1 : percent.index("%")] if percent.index("%") > 0 else ""
-    rules.append((re.compile(r"(\d)" + SPACE + "?%"), "\\1" + between.replace("\\", "")))
+    rules.append((re.compile(r"(\d)" + SPACE + "?%"), "\\1" + between + "%"))
     currency = locale.currency_formats["standard"].pattern
     if currency.rstrip().endswith("¤") and currency[-2:-1].isspace():
         rules.append((re.compile(r"(\d)" + SPACE + r"?([$€£¥])"), "\\1" + currency[-2] + "\\2"))
