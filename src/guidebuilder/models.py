@@ -25,6 +25,8 @@ from .types import (
 Variety = Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$")]
 Term = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\W\d_][\w' .’-]*\*?$")]
 
+Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\W\d_]+$")]
+
 Items = Annotated[tuple[Text, ...], Field(min_length=1)]
 Selector = Annotated[str, Field(min_length=2, max_length=35)]
 
@@ -339,7 +341,7 @@ class SpellingTable(Model):
     """One spelling variety: the source's spellings replaced, whole words, case kept (guide/spelling/<variety>.yaml)."""
 
     dictionary: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$")] | None = None
-    pairs: dict[Term, Term] = {}
+    pairs: dict[Word, Word] = {}
     protect: tuple[Text, ...] = ()
 
     @field_validator("pairs")

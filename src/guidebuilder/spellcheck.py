@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from .book import Book, TextLine
@@ -16,17 +17,21 @@ from .guide import Guide
 # A run of letters, digits, apostrophes and hyphens; runs with digits (40th, FB-03) are not words, and a
 # hyphen at either end marks half a compound ("Schul- und Berufslaufbahn"), checked with its other half.
 CHUNK = re.compile(r"[\w'’-]+")
+NOT_WORD = re.compile(r"[\d_]")
+POSSESSIVE = re.compile(r"['’]s$")
+APOSTROPHE = re.compile(r"['’]")
 # Not words: link targets, URLs, e-mail addresses, inline code, character references.
 NOT_TEXT = re.compile(r"\{\w+\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|`[^`]*`|&#?\w+;")
 DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"), Path("/usr/share/myspell/dicts"))
 DEBIAN_PACKAGE = {"fr": "hunspell-fr", "de": "hunspell-de-de"}
 
 
-def words_of(line: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def words_of(line: str) -> tuple[str, ...]:
     """The words of one line of text, leaving out what is not prose."""
     chunks = CHUNK.findall(NOT_TEXT.sub(" ", line))
-    words = (c.strip("'’") for c in chunks if not any(ch.isdigit() or ch == "_" for ch in c))
-    return [w for w in words if w and not w.startswith("-") and not w.endswith("-")]
+    words = (c.strip("'’") for c in chunks if not NOT_WORD.search(c))
+    return tuple(w for w in words if w and not w.startswith("-") and not w.endswith("-"))
 
 
 def dictionary_name(guide: Guide, variety: str) -> str:
@@ -106,6 +111,7 @@ class Speller:
             pass
 
 
+@lru_cache(maxsize=16)
 def _allowed(words: frozenset[str]) -> frozenset[str]:
     """A word list with its lower-case forms, so 'Glynco' also allows 'GLYNCO' and 'glynco' at a line start."""
     return words | {w.lower() for w in words}
@@ -121,8 +127,8 @@ def spelling_problems(guide: Guide, books: Mapping[str, Book]) -> list[Problem]:
         name = dictionary_name(guide, variety)
         speller = spellers.get(name) or spellers.setdefault(name, Speller(name))
         allowed = _allowed(guide.words.get(book.edition.language, frozenset()))
-        lines = [(line, [w for w in words_of(line.text) if not _listed(w, allowed)]) for line in book.text_lines]
-        words = {w for _, ws in lines for w in ws}
+        lines = [(line, words_of(line.text)) for line in book.text_lines]
+        words = {w for w in {w for _, ws in lines for w in ws} if not _listed(w, allowed)}
         if words - speller.verdicts.keys():
             reason = speller.missing()
             if reason is not None:
@@ -131,7 +137,7 @@ def spelling_problems(guide: Guide, books: Mapping[str, Book]) -> list[Problem]:
         verdicts = speller.check(words)
         for line, line_words in lines:
             for word in dict.fromkeys(line_words):
-                if verdicts[word] is not None:
+                if word in words and verdicts[word] is not None:
                     found.setdefault(_key(line, word, verdicts[word]), []).append(variety)
     for speller in spellers.values():
         speller.save()
@@ -140,9 +146,12 @@ def spelling_problems(guide: Guide, books: Mapping[str, Book]) -> list[Problem]:
 
 def _listed(word: str, allowed: frozenset[str]) -> bool:
     """In the word list, also with a possessive 's or after an elided article (l’ASFC)."""
-    stem = re.sub(r"['’]s$", "", word)
-    elided = re.split(r"['’]", word, maxsplit=1)[-1]
-    return any(w in allowed or w.lower() in allowed for w in (word, stem, elided))
+    if word in allowed or word.lower() in allowed:
+        return True
+    if not APOSTROPHE.search(word):
+        return False
+    stem, elided = POSSESSIVE.sub("", word), APOSTROPHE.split(word, maxsplit=1)[-1]
+    return any(w in allowed or w.lower() in allowed for w in (stem, elided))
 
 
 def _key(line: TextLine, word: str, suggestion: str) -> tuple[str, int, str, str]:

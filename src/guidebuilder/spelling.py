@@ -9,6 +9,7 @@ from functools import cached_property
 from .models import SpellingTable
 
 # Spans never respelled: placeholders, link targets, autolinks, URLs, inline code.
+WORD = re.compile(r"[^\W\d_]+")  # a whole word: a run of letters
 PROTECTED = r"\{\{.*?\}\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|`[^`]*`"
 
 
@@ -39,23 +40,25 @@ class Variety:
     table: SpellingTable
 
     @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """Protected spans first, then the table's words, longest first, as whole words."""
+    def protected(self) -> re.Pattern[str]:
+        """Spans never respelled: placeholders, links, URLs, code and the table's protected names."""
         names = sorted(self.table.protect, key=len, reverse=True)
-        words = sorted(self.table.pairs, key=len, reverse=True)
-        protect = "|".join([PROTECTED, *(r"\b" + re.escape(n) + r"\b" for n in names)])
-        return re.compile(rf"(?P<keep>{protect})|\b(?P<word>{'|'.join(map(re.escape, words)) or '(?!)'})\b", re.I)
+        return re.compile("|".join([PROTECTED, *(r"\b" + re.escape(n) + r"\b" for n in names)]), re.I)
 
     def apply(self, text: str) -> tuple[str, list[tuple[int, str, str]]]:
         """The text in this variety, and each replacement as (line in text, old, new)."""
         made: list[tuple[int, str, str]] = []
+        if self.table.pairs.keys().isdisjoint(WORD.findall(text.lower())):
+            return text, made
+        protected = [match.span() for match in self.protected.finditer(text)]
 
         def swap(match: re.Match[str]) -> str:
-            word = match["word"]
-            if word is None:
-                return match[0]
-            new = _keep_case(word, self.table.pairs[word.lower()])
-            made.append((text.count("\n", 0, match.start()), word, new))
+            word, start = match[0], match.start()
+            new = self.table.pairs.get(word.lower())
+            if new is None or any(begin <= start < end for begin, end in protected):
+                return word
+            new = _keep_case(word, new)
+            made.append((text.count("\n", 0, start), word, new))
             return new
 
-        return self.pattern.sub(swap, text), made
+        return WORD.sub(swap, text), made

@@ -114,6 +114,7 @@ def markdown_inline(text: str, language: str) -> Markup:
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
+@lru_cache(maxsize=4096)
 def smarten(text: str, language: str) -> str:
     """Plain text (a title, alt text) with the typographer's quotes, apostrophes and dashes; no Markdown."""
     children = _markdown(language).parseInline(text)[0].children or []

@@ -25,6 +25,7 @@ TAG = re.compile(r"(<[^>]*>)")
 URL = re.compile(r"((?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|&#?\w+;)")
 RANGE = re.compile(r"(?<![\d/.:\-–])(\d+)\s?-\s?(\d+)(?![\d\-–/])")
 SPACE = "[ \u00a0\u202f]"
+CANDIDATE = re.compile(r"[\d:;!?«»]")  # text without any of these has nothing to set
 
 
 @lru_cache(maxsize=16)
@@ -54,7 +55,10 @@ def _rules(tag: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+@lru_cache(maxsize=8192)
 def _plain(text: str, tag: str) -> str:
+    if not CANDIDATE.search(text):
+        return text
     pieces = URL.split(text)
     for index in range(0, len(pieces), 2):
         for pattern, replacement in _rules(tag):
