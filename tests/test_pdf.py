@@ -228,3 +228,18 @@ def test_no_text_within_5mm_of_the_trim(pdfs, edition):
         ):
             assert float(x0) >= safe and float(x1) <= float(width) - safe, (number, word, x0, x1)
             assert float(y0) >= safe and float(y1) <= float(height) - safe, (number, word, y0, y1)
+
+
+def test_each_edition_prints_its_spelling_and_typography(pdfs):
+    """Spelling variety and locale typography reach the PDF text (the same resolved text every writer gets)."""
+    raw = {e: " ".join(page_texts(pdfs[e])) for e in ("en-US", "en-GB", "en-CA", "en-AU", "fr-CA", "de-DE")}
+    text = {e: flat(t) for e, t in raw.items()}
+    assert "specialized" in text["en-US"] and "travelers" in text["en-US"] and "judgment" in text["en-US"]
+    assert "specialised" in text["en-GB"] and "travellers" in text["en-GB"] and "judgement" in text["en-GB"]
+    assert "specialized" in text["en-CA"] and "travellers" in text["en-CA"] and "judgment" in text["en-CA"]
+    assert "specialised" in text["en-AU"] and "travellers" in text["en-AU"]
+    for edition in ("en-GB", "en-AU"):
+        assert "specialize" not in text[edition] and "travelers" not in text[edition]
+    assert re.search("1\u00a0200\\s+points de service", raw["fr-CA"])
+    assert re.search(r"\w :", raw["fr-CA"]) is None and raw["fr-CA"].count("\u00a0:") > 5
+    assert '"' not in text["de-DE"] and "\u20ac" in text["de-DE"]
