@@ -275,3 +275,30 @@ def test_spelling_tables_are_accepted_by_the_dictionaries(variety):
     source, target = enchant.Dict("en_US"), enchant.Dict(table.dictionary or variety.replace("-", "_"))
     assert [old for old in table.pairs if not source.check(old)] == []
     assert [new for new in table.pairs.values() if not target.check(new)] == []
+
+
+def test_edition_spelling_field_chooses_oxford_spelling(project: Path, runner):
+    edition = project / "guide" / "editions" / "en-GB.yaml"
+    edition.write_text(edition.read_text() + "spelling: en-GB-oxendict\n")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    line = edition.read_text().splitlines().index("spelling: en-GB-oxendict") + 1
+    expected = f"guide/editions/en-GB.yaml:{line}: spelling: no spelling table guide/spelling/en-GB-oxendict.yaml"
+    assert expected in result.stderr
+    oxford = "dictionary: en_GB\npairs:\n  travelers: travellers\nprotect: []\n"
+    (project / "guide" / "spelling" / "en-GB-oxendict.yaml").write_text(oxford)
+    guide = load_guide(project / "guide")
+    html = booklet_html(resolve(guide, "en-GB", date(2026, 1, 1)), Project.at(project).search_path)
+    assert "travellers" in html and "specialized teams" in html
+
+
+def test_data_file_names_are_checked(project: Path, runner):
+    (project / "guide" / "spelling" / "British.yaml").write_text("pairs: {}\n")
+    (project / "guide" / "glossary").mkdir()
+    (project / "guide" / "glossary" / "german.yaml").write_text("terms: []\n")
+    result = run_cli(runner, "check", "-C", str(project))
+    assert result.exit_code == 1
+    assert (
+        "guide/spelling/British.yaml: file name must be a spelling variety such as en-GB, then .yaml" in result.stderr
+    )
+    assert "guide/glossary/german.yaml: file name must be a language code such as de, then .yaml" in result.stderr

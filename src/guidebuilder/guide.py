@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,10 +117,20 @@ def load_guide(root: Path) -> Guide:
     )
 
 
+NAMES = {
+    "spelling": (re.compile(r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$"), "a spelling variety such as en-GB"),
+    "glossary": (re.compile(r"^[a-z]{2,3}$"), "a language code such as de"),
+}
+
+
 def _load_by_stem(reader: Reader, folder: Path, cls: type, kind: str, origins: dict[str, Origin]) -> dict[str, Any]:
     """Every <name>.yaml in a folder validated against cls, keyed by file name; origins keyed kind:name."""
     loaded: dict[str, Any] = {}
+    pattern, expected = NAMES[kind]
     for path in sorted(folder.glob("*.yaml")):
+        if not pattern.match(path.stem):
+            reader.problem(path, 0, "", f"file name must be {expected}, then .yaml")
+            continue
         origin, value = reader.yaml_model(path, cls)
         if value is not None:
             loaded[path.stem] = value
