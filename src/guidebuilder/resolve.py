@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -89,6 +89,10 @@ class Resolver:
         except TextError as exc:
             self._problem(origin, loc, exc)
             return ""
+
+    def quoted(self, value: str) -> str:
+        """A name or a cited title: the locale's typography, its own spelling kept, not spell-checked."""
+        return typeset(smarten(value, self.language), self.edition.id)
 
     def fields(self, model: BaseModel, origin: Origin, names: Iterable[str]) -> Any:
         """A copy of model with the named plain-text fields resolved (UI strings, the guide's title and lead)."""
@@ -177,13 +181,14 @@ class SourceNumbers:
             numbers.append(self.order.index(key) + 1)
         return tuple(sorted(set(numbers)))
 
-    def notes(self, tag: str) -> tuple[SourceNote, ...]:
-        """The numbered list of every source used."""
+    def notes(self, tag: str, name: Callable[[str], str]) -> tuple[SourceNote, ...]:
+        """The numbered list of every source used, titles and notes set by name()."""
         notes = []
         for number, key in enumerate(self.order, 1):
             ref = self.edition.sources[key]
             published = fmt.as_of(ref.published, tag) if ref.published else None
-            notes.append(SourceNote(number, key, ref.title, ref.url, published, ref.note))
+            note = name(ref.note) if ref.note else None
+            notes.append(SourceNote(number, key, name(ref.title), ref.url, published, note))
         return tuple(notes)
 
 
@@ -198,9 +203,12 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         return tuple(line(fact, (topic, i)) for i, fact in enumerate(getattr(edition, topic)))
 
     agency = edition.agency
-    agency_text = escape(agency.name) + (Markup(" (") + escape(agency.parent) + Markup(")") if agency.parent else "")
-    officer_text = escape(edition.officer.title) + (
-        Markup(", ") + escape(edition.officer.grade) if edition.officer.grade else ""
+    name = resolver.quoted
+    agency_text = escape(name(agency.name)) + (
+        Markup(" (") + escape(name(agency.parent)) + Markup(")") if agency.parent else ""
+    )
+    officer_text = escape(name(edition.officer.title)) + (
+        Markup(", ") + escape(name(edition.officer.grade)) if edition.officer.grade else ""
     )
     pay = tuple(
         PayLine(
@@ -226,7 +234,7 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         if edition.apply.summary
         else None,
         apply_steps=tuple(line(step, ("apply", "steps", i)) for i, step in enumerate(edition.apply.steps)),
-        links=tuple(LinkItem(link.title, link.url) for link in edition.links),
+        links=tuple(LinkItem(name(link.title), link.url) for link in edition.links),
     )
 
 
@@ -261,7 +269,7 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         figures_as_of=figures_as_of,
         sections=sections,
         facts=facts,
-        sources=numbers.notes(tag),
+        sources=numbers.notes(tag, resolver.quoted),
         text_lines=tuple(resolver.lines),
         respellings=tuple(resolver.respellings),
     )
