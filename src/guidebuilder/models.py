@@ -22,7 +22,7 @@ from .types import (
     located,
 )
 
-Variety = Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$")]
+VarietyTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$")]
 Term = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\W\d_][\w' .’-]*\*?$")]
 
 Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\W\d_]+$")]
@@ -260,7 +260,7 @@ class Edition(Model):
     careers_url: Url
     sources: dict[Slug, SourceRef]
     overrides: dict[Slug, SectionOverride] = {}
-    spelling: Variety | None = None
+    spelling: VarietyTag | None = None
 
     @model_validator(mode="after")
     def _tag_matches(self) -> Edition:
@@ -291,7 +291,7 @@ class GuideMeta(Model):
     keywords: tuple[Text, ...] = ()
     default_edition: EditionTag
     language: LanguageCode = "en"
-    spelling: Variety = "en-US"
+    spelling: VarietyTag = "en-US"
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0
