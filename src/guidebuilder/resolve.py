@@ -99,13 +99,14 @@ class Resolver:
         return model.model_copy(update={n: self.plain(getattr(model, n), origin, (n,)) for n in names})
 
     def _filled(self, value: str, origin: Origin, loc: tuple[Any, ...], respell: bool) -> str:
-        """The text in the edition's spelling variety with its placeholders filled; each line recorded."""
+        """The text in the edition's spelling variety with its placeholders filled; each line recorded for the
+        spell check, except cited page titles (respell=False), which keep the spelling of their page."""
         if respell and self.variety is not None:
             value, made = self.variety.apply(value)
             for offset, old, new in made:
                 self.respellings.append(Respelling(old, new, origin.path, self._line(origin, loc, offset)))
         filled = fill(value, self.context)
-        for offset, line in enumerate(filled.split("\n")):
+        for offset, line in enumerate(filled.split("\n") if respell else ()):
             if line.strip():
                 self.lines.append(TextLine(origin.path, self._line(origin, loc, offset), line))
         return filled
