@@ -8,12 +8,13 @@ TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
 FORMATS ?= pdf print booklet epub web
 
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libenchant-2-2 \
+               hunspell-en-us hunspell-en-gb hunspell-en-ca hunspell-en-au hunspell-fr hunspell-de-de
 TEST_DEBS := poppler-utils libzbar0 chromium
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
-SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) \
+SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) $(wildcard guide/spelling/*.yaml) \
           $(shell find layouts src/guidebuilder -type f -not -name '*.pyc' 2>/dev/null)
 out = dist/$(1)/$(SLUG)-$(1).pdf
 lang = $(firstword $(subst -, ,$(1)))

@@ -82,6 +82,7 @@ def stages() -> dict[str, object]:
     layout.lay_out(pdf.download_job(resolve(check(project)[0], EDITION, build_date(project)), project))  # warm-up
     result: dict[str, float] = {}
     result["load + validate"], (guide, _) = timed(lambda: check(project))
+    result["proofread, cached"], result["proofread, cold"] = proofread(project)
     today = build_date(project)
     result["resolve"], book = timed(lambda: resolve(guide, EDITION, today))
     result["render HTML"], _ = timed(lambda: booklet_html(book, project.search_path))
@@ -104,6 +105,31 @@ def stages() -> dict[str, object]:
         "pages_per_second": pages / (result["PDF layout"] + result["PDF write"]),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def proofread(project: object) -> tuple[float, float]:
+    """Spell check and glossary of every edition: with the word-verdict cache, and with an empty one."""
+    from guidebuilder.build import validate
+    from guidebuilder.glossary import glossary_problems
+    from guidebuilder.spellcheck import spelling_problems
+
+    checked = validate(project)
+
+    def run_checks() -> object:
+        return spelling_problems(checked.guide, checked.books) + glossary_problems(checked.guide, checked.books)
+
+    cached, _ = timed(run_checks)
+    saved = os.environ.get("XDG_CACHE_HOME")
+    cold_times = []
+    for _ in range(RUNS):
+        os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bench-spelling-")
+        cold_times.append(timed(run_checks, 1)[0])
+        shutil.rmtree(os.environ["XDG_CACHE_HOME"])
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME")
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+    return cached, statistics.median(cold_times)
 
 
 def floor() -> dict[str, float]:

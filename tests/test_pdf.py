@@ -28,11 +28,12 @@ def guide():
 
 
 def sections(guide, edition):
-    """The sections an edition prints, in its language."""
-    from guidebuilder.resolve import decide
+    """The sections an edition prints, as printed: in its language and spelling variety, typeset."""
+    from datetime import date
 
-    ed = guide.editions[edition]
-    return [s for s in guide.sections_for(ed.language) if decide(s, ed)[0]]
+    from guidebuilder.resolve import resolve
+
+    return resolve(guide, edition, date(2026, 1, 1)).sections
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +74,10 @@ def test_contents_page_numbers_point_at_the_sections(pdfs, guide, edition):
     contents = next(i for i, t in enumerate(texts) if t.lstrip().startswith(contents_title))
     toc = flat(texts[contents])
     for number, section in enumerate(sections(guide, edition), 1):
-        match = re.search(rf"{number:02d} {re.escape(section.title)}[ .]*?(\d+)", toc)
+        match = re.search(rf"{number:02d} {re.escape(flat(section.title))}[ .]*?(\d+)", toc)
         assert match, f"{section.title} missing from the contents page"
         page = int(match.group(1))
-        assert section.title in flat(texts[page - 1]), f"{section.title} not on page {page}"
+        assert flat(section.title) in flat(texts[page - 1]), f"{section.title} not on page {page}"
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -89,7 +90,7 @@ def test_bookmarks_follow_sections(pdfs, guide, edition):
     for item in reader.outline:
         if not isinstance(item, list):
             page = reader.get_destination_page_number(item)
-            assert item.title in flat(reader.pages[page].extract_text())
+            assert flat(item.title) in flat(reader.pages[page].extract_text())
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -298,3 +299,18 @@ def test_no_text_within_5mm_of_the_trim(pdfs, edition):
         ):
             assert float(x0) >= safe and float(x1) <= float(width) - safe, (number, word, x0, x1)
             assert float(y0) >= safe and float(y1) <= float(height) - safe, (number, word, y0, y1)
+
+
+def test_each_edition_prints_its_spelling_and_typography(pdfs):
+    """Spelling variety and locale typography reach the PDF text (the same resolved text every writer gets)."""
+    raw = {e: " ".join(page_texts(pdfs[e])) for e in ("en-US", "en-GB", "en-CA", "en-AU", "fr-CA", "de-DE")}
+    text = {e: flat(t) for e, t in raw.items()}
+    assert "specialized" in text["en-US"] and "travelers" in text["en-US"] and "judgment" in text["en-US"]
+    assert "specialised" in text["en-GB"] and "travellers" in text["en-GB"] and "judgement" in text["en-GB"]
+    assert "specialized" in text["en-CA"] and "travellers" in text["en-CA"] and "judgment" in text["en-CA"]
+    assert "specialised" in text["en-AU"] and "travellers" in text["en-AU"]
+    for edition in ("en-GB", "en-AU"):
+        assert "specialize" not in text[edition] and "travelers" not in text[edition]
+    assert re.search("1\u00a0200\\s+points de service", raw["fr-CA"])
+    assert re.search(r"\w :", raw["fr-CA"]) is None and raw["fr-CA"].count("\u00a0:") > 5
+    assert '"' not in text["de-DE"] and "\u20ac" in text["de-DE"]

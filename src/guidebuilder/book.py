@@ -10,6 +10,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .models import Edition, GuideMeta, UiStrings
+from .spelling import Respelling
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of an edition's resolved text (placeholders filled, variety spelled) and where it came from."""
+
+    path: str
+    line: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,8 @@ class Book:
     facts: FactSheet
     sources: tuple[SourceNote, ...]
     editions: tuple[str, ...] = ()  # every edition id of the guide, for links between them
+    text_lines: tuple[TextLine, ...] = ()
+    respellings: tuple[Respelling, ...] = ()
 
     @property
     def web_url(self) -> str | None:

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from .book import Book
 from .errors import BuildError, ContentError, UsageError
+from .glossary import glossary_problems
 from .guide import Guide, load_guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
 from .project import Project
 from .publish import publish
 from .resolve import resolve_all
+from .spellcheck import spelling_problems
 from .translations import stale_translations
 from .warnings import stale_figures, undated_numbers
 from .workers import pool_size, run_layout, worker_pool
@@ -86,12 +88,15 @@ class Validated:
     today: date
 
 
-def validate(project: Project, strict: bool = False) -> Validated:
-    """Validate every file and resolve every edition; ContentError lists every problem."""
+def validate(project: Project, strict: bool = False, proofread: bool = False) -> Validated:
+    """Validate every file and resolve every edition; ContentError lists every problem.
+    proofread adds the spelling and glossary findings (warnings) of `check`."""
     guide = load_guide(project.guide_dir)
     today = build_date(project)
     books, problems = resolve_all(guide, today)
     warnings = stale_figures(guide, today) + undated_numbers(guide) + stale_translations(guide)
+    if proofread and not problems:
+        warnings = sorted(warnings + spelling_problems(guide, books) + glossary_problems(guide, books))
     if strict:
         problems.extend(warnings)
         warnings = []
@@ -102,7 +107,7 @@ def validate(project: Project, strict: bool = False) -> Validated:
 
 def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
     """Validate every file and every edition; return the guide and its warnings."""
-    result = validate(project, strict)
+    result = validate(project, strict, proofread=True)
     return result.guide, result.warnings
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
-from .build import check
+from .book import Book
+from .build import validate
+from .guide import Guide
 from .models import Section
 from .project import Project
 from .resolve import decide, placeholder_context
@@ -14,7 +17,8 @@ def explain(project: Project, edition_id: str) -> str:
     """The resolved edition data and every condition's outcome, as text."""
     from .build import select_editions
 
-    guide, _ = check(project)
+    checked = validate(project)
+    guide = checked.guide
     select_editions(guide, [edition_id])
     edition = guide.editions[edition_id]
     lines = [
@@ -34,7 +38,26 @@ def explain(project: Project, edition_id: str) -> str:
     lines += ["", "sections:"]
     for section in guide.sections_for(edition.language):
         lines += _explain_section(section, edition, edition.overrides.get(section.id) is not None)
+    lines += ["", *_explain_spelling(guide, checked.books[edition_id])]
     return "\n".join(lines)
+
+
+def _explain_spelling(guide: Guide, book: Book) -> list[str]:
+    """The edition's spelling variety and every word it respelled: old -> new, count, where."""
+    edition = book.edition
+    variety = guide.variety(edition)
+    if guide.spelling_table(edition) is None:
+        return [f"spelling: {variety}, as written (no respelling)"]
+    lines = [
+        f"spelling: {variety}, from guide/spelling/{variety}.yaml (the source is written in {guide.meta.spelling})"
+    ]
+    counts = Counter((r.old, r.new) for r in book.respellings)
+    for (old, new), count in sorted(counts.items(), key=lambda item: item[0][0].lower()):
+        places = sorted({(r.path, r.line) for r in book.respellings if (r.old, r.new) == (old, new)})
+        lines.append(f"  {old} -> {new} ({count}): {', '.join(f'{path}:{line}' for path, line in places)}")
+    if not counts:
+        lines.append("  no word respelled")
+    return lines
 
 
 def _explain_section(section: Section, edition, overridden: bool) -> list[str]:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,17 @@ from typing import Any
 from .assets import image_problem
 from .errors import ContentError, Problem
 from .loader import Origin, Reader, load_section_files
-from .models import Conditional, Edition, Figure, GuideMeta, GuideText, Section, UiStrings
+from .models import (
+    Conditional,
+    Edition,
+    Figure,
+    Glossary,
+    GuideMeta,
+    GuideText,
+    Section,
+    SpellingTable,
+    UiStrings,
+)
 from .translations import check_translations, load_translations
 
 
@@ -27,6 +38,20 @@ class Guide:
     origins: Mapping[str, Origin]
     translations: Mapping[str, Mapping[str, Section]] = field(default_factory=lambda: MappingProxyType({}))
     texts: Mapping[str, GuideText] = field(default_factory=lambda: MappingProxyType({}))
+    spellings: Mapping[str, SpellingTable] = field(default_factory=lambda: MappingProxyType({}))
+    glossaries: Mapping[str, Glossary] = field(default_factory=lambda: MappingProxyType({}))
+    words: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def variety(self, edition: Edition) -> str:
+        """The spelling variety an edition is printed in: its `spelling` field, else its id."""
+        return edition.spelling or edition.id
+
+    def spelling_table(self, edition: Edition) -> SpellingTable | None:
+        """The table respelling the source for this edition; None when it prints the source's own spelling."""
+        variety = self.variety(edition)
+        if edition.language != self.meta.language or variety == self.meta.spelling:
+            return None
+        return self.spellings.get(variety)
 
     def sections_for(self, language: str) -> tuple[Section, ...]:
         """The sections in a language: translations, or the source text for the guide's own language."""
@@ -65,8 +90,12 @@ def load_guide(root: Path) -> Guide:
     editions = _load_editions(reader, root, origins)
     strings = _load_strings(reader, root, origins)
     translations, texts = load_translations(reader, root, origins)
+    spellings = _load_by_stem(reader, root / "spelling", SpellingTable, "spelling", origins)
+    glossaries = _load_by_stem(reader, root / "glossary", Glossary, "glossary", origins)
+    words = _load_words(reader, root / "words")
     if meta is not None:
         _check_cross_file(reader, root, meta, sections, editions, strings, origins)
+        _check_varieties(reader, meta, editions, {p.stem for p in (root / "spelling").glob("*.yaml")}, origins)
         for language, translated in translations.items():
             _check_sections(reader, root, translated, editions, origins, f"section:{language}")
         check_translations(reader, root, meta, sections, editions, translations, texts, origins)
@@ -82,7 +111,64 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(origins),
         MappingProxyType({k: MappingProxyType(v) for k, v in translations.items()}),
         MappingProxyType(texts),
+        MappingProxyType(spellings),
+        MappingProxyType(glossaries),
+        MappingProxyType(words),
     )
+
+
+NAMES = {
+    "spelling": (re.compile(r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$"), "a spelling variety such as en-GB"),
+    "glossary": (re.compile(r"^[a-z]{2,3}$"), "a language code such as de"),
+}
+
+
+def _load_by_stem(reader: Reader, folder: Path, cls: type, kind: str, origins: dict[str, Origin]) -> dict[str, Any]:
+    """Every <name>.yaml in a folder validated against cls, keyed by file name; origins keyed kind:name."""
+    loaded: dict[str, Any] = {}
+    pattern, expected = NAMES[kind]
+    for path in sorted(folder.glob("*.yaml")):
+        if not pattern.match(path.stem):
+            reader.problem(path, 0, "", f"file name must be {expected}, then .yaml")
+            continue
+        origin, value = reader.yaml_model(path, cls)
+        if value is not None:
+            loaded[path.stem] = value
+            origins[f"{kind}:{path.stem}"] = origin
+    return loaded
+
+
+def _load_words(reader: Reader, folder: Path) -> dict[str, frozenset[str]]:
+    """The project's word lists, one per language: one word a line, # starts a comment."""
+    words: dict[str, frozenset[str]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        text = reader.text(path)
+        if text is not None:
+            lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+            words[path.stem] = frozenset(line for line in lines if line)
+    return words
+
+
+def _check_varieties(
+    reader: Reader,
+    meta: GuideMeta,
+    editions: dict[str, Edition],
+    tables: set[str],
+    origins: dict[str, Origin],
+) -> None:
+    """Every edition in the source's language but another variety has a spelling table."""
+    for edition in editions.values():
+        variety = edition.spelling or edition.id
+        if edition.language != meta.language or variety == meta.spelling or variety in tables:
+            continue
+        origin = origins[f"edition:{edition.id}"]
+        field_name = "spelling" if edition.spelling else "id"
+        reader.problem(
+            origin.path,
+            origin.line((field_name,)),
+            field_name,
+            f"no spelling table guide/spelling/{variety}.yaml: the source is written in {meta.spelling}",
+        )
 
 
 def _load_meta(reader: Reader, root: Path, origins: dict[str, Origin]) -> GuideMeta | None:

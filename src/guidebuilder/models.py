@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
 
 from .types import (
     AsOf,
@@ -23,6 +23,11 @@ from .types import (
     Url,
     located,
 )
+
+VarietyTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$")]
+Term = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\W\d_][\w' .’-]*\*?$")]
+
+Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\W\d_]+$")]
 
 Items = Annotated[tuple[Text, ...], Field(min_length=1)]
 Selector = Annotated[str, Field(min_length=2, max_length=35)]
@@ -257,6 +262,7 @@ class Edition(Model):
     careers_url: Url
     sources: dict[Slug, SourceRef]
     overrides: dict[Slug, SectionOverride] = {}
+    spelling: VarietyTag | None = None
 
     def fact_date(self, fact: Fact) -> AsOf | None:
         """A fact's date: its own as_of, else the newest published date of its sources, else the newest accessed."""
@@ -306,6 +312,7 @@ class GuideMeta(Model):
     keywords: tuple[Text, ...] = ()
     default_edition: EditionTag
     language: LanguageCode = "en"
+    spelling: VarietyTag = "en-US"
     sections: Annotated[tuple[Slug, ...], Field(min_length=1)]
     stale_after_months: PositiveInt = 24
     notes_pages_min: NonNegativeInt = 0
@@ -367,3 +374,33 @@ class UiStrings(Model):
     read_on_phone: Text
     scan_to_read: Text
     back_to_top: Text
+
+
+class SpellingTable(Model):
+    """One spelling variety: the source's spellings replaced, whole words, case kept (guide/spelling/<variety>.yaml)."""
+
+    dictionary: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:_[A-Z]{2})?$")] | None = None
+    pairs: dict[Word, Word] = {}
+    protect: tuple[Text, ...] = ()
+
+    @field_validator("pairs")
+    @classmethod
+    def _lower_case_keys(cls, pairs: dict[str, str]) -> dict[str, str]:
+        for key in pairs:
+            if key != key.lower():
+                raise located(f"'{key}' must be written in lower case (case is kept when replacing)", key)
+        return pairs
+
+
+class GlossaryTerm(Model):
+    """A preferred term and the ones to avoid; a trailing * also matches longer words (compounds)."""
+
+    use: Term
+    avoid: Annotated[tuple[Term, ...], Field(min_length=1)]
+    meaning: Text | None = None
+
+
+class Glossary(Model):
+    """The terminology of one language (guide/glossary/<lang>.yaml)."""
+
+    terms: Annotated[tuple[GlossaryTerm, ...], Field(min_length=1)]

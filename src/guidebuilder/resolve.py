@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -11,12 +11,14 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from . import locale as fmt
-from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote
+from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
 from .errors import ContentError, Problem
 from .guide import Guide
 from .loader import Origin
-from .models import Conditional, Edition, Fact, Facts, Section
-from .text import TextError, fill, markdown_block, markdown_inline
+from .models import Conditional, Edition, Fact, Facts, Section, Source, UiStrings
+from .spelling import Respelling, Variety
+from .text import TextError, fill, markdown_block, markdown_inline, smarten
+from .typography import typeset, typeset_html
 
 UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")
 
@@ -62,44 +64,79 @@ class Resolver:
     def __post_init__(self) -> None:
         self.context = placeholder_context(self.guide, self.edition)
         self.language = self.edition.language
+        table = self.guide.spelling_table(self.edition)
+        self.variety = Variety(self.guide.variety(self.edition), table) if table else None
+        self.lines: list[TextLine] = []
+        self.respellings: list[Respelling] = []
 
-    def text(self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False) -> Markup:
-        """Fill placeholders and render Markdown; record a problem and return '' on error."""
+    def text(
+        self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False, respell: bool = True
+    ) -> Markup:
+        """Respell, fill placeholders, render Markdown and set the locale's typography; '' on error."""
         try:
-            filled = fill(value, self.context)
-            if block:
-                return markdown_block(filled, self.language)
-            return markdown_inline(filled, self.language)
+            filled = self._filled(value, origin, loc, respell)
+            html = markdown_block(filled, self.language) if block else markdown_inline(filled, self.language)
+            return typeset_html(html, self.edition.id)
         except TextError as exc:
             self._problem(origin, loc, exc)
             return Markup("")
 
     def plain(self, value: str, origin: Origin, loc: tuple[Any, ...]) -> str:
-        """Fill placeholders in text that is not Markdown (alt text)."""
+        """Respell, fill placeholders and set the typography of text that is not Markdown (titles, alt text)."""
         try:
-            return fill(value, self.context)
+            filled = self._filled(value, origin, loc, respell=True)
+            return typeset(smarten(filled, self.language), self.edition.id)
         except TextError as exc:
             self._problem(origin, loc, exc)
             return ""
 
+    def quoted(self, value: str) -> str:
+        """A name or a cited title: the locale's typography, its own spelling kept, not spell-checked."""
+        return typeset(smarten(value, self.language), self.edition.id)
+
+    def fields(self, model: BaseModel, origin: Origin, names: Iterable[str]) -> Any:
+        """A copy of model with the named plain-text fields resolved (UI strings, the guide's title and lead)."""
+        return model.model_copy(update={n: self.plain(getattr(model, n), origin, (n,)) for n in names})
+
+    def _filled(self, value: str, origin: Origin, loc: tuple[Any, ...], respell: bool) -> str:
+        """The text in the edition's spelling variety with its placeholders filled; each line recorded for the
+        spell check, except cited page titles (respell=False), which keep the spelling of their page."""
+        if respell and self.variety is not None:
+            value, made = self.variety.apply(value)
+            for offset, old, new in made:
+                self.respellings.append(Respelling(old, new, origin.path, self._line(origin, loc, offset)))
+        filled = fill(value, self.context)
+        for offset, line in enumerate(filled.split("\n") if respell else ()):
+            if line.strip():
+                self.lines.append(TextLine(origin.path, self._line(origin, loc, offset), line))
+        return filled
+
+    @staticmethod
+    def _line(origin: Origin, loc: tuple[Any, ...], offset: int) -> int:
+        """The file line of a line of a text: in a Markdown body counted from the body's first line."""
+        return origin.line(("body", offset)) if loc == ("body",) else origin.line(loc) + offset
+
     def _problem(self, origin: Origin, loc: tuple[Any, ...], exc: TextError) -> None:
-        """Record a text problem at its line: in a Markdown body counted from the body's first line."""
-        line = origin.line(("body", exc.line)) if loc == ("body",) else origin.line(loc) + exc.line
+        """Record a text problem at its line."""
+        line = self._line(origin, loc, exc.line)
         self.problems.append(Problem(origin.path, line, ".".join(map(str, loc)), str(exc)))
 
-    def value(self, value: Any, origin: Origin, loc: tuple[Any, ...]) -> Any:
-        """Resolve every text inside a block model, keeping its type."""
+    def value(self, value: Any, origin: Origin, loc: tuple[Any, ...], respell: bool = True) -> Any:
+        """Resolve every text inside a block model, keeping its type; titles of cited pages keep their spelling."""
         if isinstance(value, BaseModel):
+            respell = respell and not isinstance(value, Source)
             updates = {
-                name: self.value(getattr(value, name), origin, loc + (name,))
+                name: self.value(getattr(value, name), origin, loc + (name,), respell)
                 for name in type(value).model_fields
                 if name not in UNFILLED
             }
             return value.model_copy(update=updates)
         if isinstance(value, tuple):
-            return tuple(self.value(item, origin, loc + (index,)) for index, item in enumerate(value))
+            return tuple(self.value(item, origin, loc + (index,), respell) for index, item in enumerate(value))
         if isinstance(value, str):
-            return self.plain(value, origin, loc) if loc[-1] == "alt" else self.text(value, origin, loc)
+            if loc[-1] == "alt":
+                return self.plain(value, origin, loc)
+            return self.text(value, origin, loc, respell=respell)
         return value
 
     def section(self, section: Section, number: int) -> BookSection:
@@ -145,13 +182,14 @@ class SourceNumbers:
             numbers.append(self.order.index(key) + 1)
         return tuple(sorted(set(numbers)))
 
-    def notes(self, tag: str) -> tuple[SourceNote, ...]:
-        """The numbered list of every source used."""
+    def notes(self, tag: str, name: Callable[[str], str]) -> tuple[SourceNote, ...]:
+        """The numbered list of every source used, titles and notes set by name()."""
         notes = []
         for number, key in enumerate(self.order, 1):
             ref = self.edition.sources[key]
             published = fmt.as_of(ref.published, tag) if ref.published else None
-            notes.append(SourceNote(number, key, ref.title, ref.url, published, ref.note))
+            note = name(ref.note) if ref.note else None
+            notes.append(SourceNote(number, key, name(ref.title), ref.url, published, note))
         return tuple(notes)
 
 
@@ -167,9 +205,12 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         return tuple(line(fact, (topic, i)) for i, fact in enumerate(getattr(edition, topic)))
 
     agency = edition.agency
-    agency_text = escape(agency.name) + (Markup(" (") + escape(agency.parent) + Markup(")") if agency.parent else "")
-    officer_text = escape(edition.officer.title) + (
-        Markup(", ") + escape(edition.officer.grade) if edition.officer.grade else ""
+    name = resolver.quoted
+    agency_text = escape(name(agency.name)) + (
+        Markup(" (") + escape(name(agency.parent)) + Markup(")") if agency.parent else ""
+    )
+    officer_text = escape(name(edition.officer.title)) + (
+        Markup(", ") + escape(name(edition.officer.grade)) if edition.officer.grade else ""
     )
     pay = tuple(
         PayLine(
@@ -195,7 +236,7 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         if edition.apply.summary
         else None,
         apply_steps=tuple(line(step, ("apply", "steps", i)) for i, step in enumerate(edition.apply.steps)),
-        links=tuple(LinkItem(link.title, link.url) for link in edition.links),
+        links=tuple(LinkItem(name(link.title), link.url) for link in edition.links),
     )
 
 
@@ -207,26 +248,32 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
     facts = _facts(resolver, numbers, guide.edition_origin(edition_id))
     kept = [s for s in guide.sections_for(edition.language) if decide(s, edition)[0]]
     sections = tuple(resolver.section(s, n) for n, s in enumerate(kept, 1))
+    language = edition.language
+    meta_origin = guide.origins["guide" if language == guide.meta.language else f"guide:{language}"]
+    meta = resolver.fields(guide.meta_for(language), meta_origin, ("title", "subtitle", "lead"))
+    strings = resolver.fields(guide.strings[language], guide.origins[f"strings:{language}"], UiStrings.model_fields)
     if resolver.problems:
         raise ContentError(resolver.problems)
     tag = edition.id
     figures_as_of = _figures_span(edition, tag)
     country = fmt.country_name(edition.country, tag)
-    language = fmt.language_name(edition.language, tag)
+    language_name = fmt.language_name(language, tag)
     return Book(
-        meta=guide.meta_for(edition.language),
+        meta=meta,
         edition=edition,
-        strings=guide.strings[edition.language],
+        strings=strings,
         locale=tag,
         country_name=country,
-        language_name=language,
-        edition_label=f"{country} · {language}",
+        language_name=language_name,
+        edition_label=f"{country} · {language_name}",
         build_date=build_date,
         build_date_text=fmt.long_date(build_date, tag),
         figures_as_of=figures_as_of,
         sections=sections,
         facts=facts,
-        sources=numbers.notes(tag),
+        sources=numbers.notes(tag, resolver.quoted),
+        text_lines=tuple(resolver.lines),
+        respellings=tuple(resolver.respellings),
         editions=tuple(guide.editions),
     )
 

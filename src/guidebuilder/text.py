@@ -13,7 +13,7 @@ from markupsafe import Markup
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\s*\}\}")
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
-QUOTES = {"en": "“”‘’", "fr": ["« ", " »", "‹ ", " ›"], "de": "„“‚‘"}
+QUOTES = {"en": "“”‘’", "fr": ["«\u00a0", "\u00a0»", "‹\u00a0", "\u00a0›"], "de": "„“‚‘"}
 
 
 class TextError(ValueError):
@@ -112,3 +112,11 @@ def markdown_inline(text: str, language: str) -> Markup:
     tokens = md.parseInline(text)
     _check_tokens(tokens)
     return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+@lru_cache(maxsize=4096)
+def smarten(text: str, language: str) -> str:
+    """Plain text (a title, alt text) with the typographer's quotes, apostrophes and dashes; no Markdown."""
+    children = _markdown(language).parseInline(text)[0].children or []
+    kept = {"text": None, "code_inline": None, "html_inline": None, "softbreak": "\n", "hardbreak": "\n"}
+    return "".join(t.content if kept.get(t.type, "") is None else kept.get(t.type, "") for t in children)
