@@ -144,8 +144,8 @@ def test_word_list_allows_names(project: Path, runner):
     pay = project / "guide" / "sections" / "02-pay.md"
     pay.write_text(pay.read_text().replace("Pay differs by country.", "Pay differs at Glynco and FLETC's sites."))
     assert "'Glynco'" in run_cli(runner, "check", "-C", str(project)).stderr
-    (project / "guide" / "words").mkdir()
-    (project / "guide" / "words" / "en.txt").write_text("# names\nGlynco\nFLETC  # the training centre\n")
+    words = project / "guide" / "words" / "en.txt"
+    words.write_text(words.read_text() + "# names\nGlynco\nFLETC  # the training centre\n")
     result = run_cli(runner, "check", "-C", str(project))
     assert result.exit_code == 0 and "0 warnings" in result.stdout, result.output
 

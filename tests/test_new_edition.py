@@ -22,6 +22,7 @@ FILLED = {
     "as_of": "2024",
     "accessed": "2025-01-01",
     "source": "[src1]",
+    "spelling": "en-GB",
 }
 
 

@@ -53,7 +53,7 @@ def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdi
     if path.exists():
         raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag")
     model = _load_from(guide_dir, from_id) if from_id else None
-    text = render(tag, language, country, model, from_id)
+    text = render(tag, language, country, model, from_id, _varieties(guide_dir, tag, language))
     _create(path, text, _shown(guide_dir, path))
     to_fill = len(list(to_do_values(parse_yaml(text).data)))
     return NewEdition(path, to_fill, tuple(_language_notes(guide_dir, language)))
@@ -143,10 +143,32 @@ class _Lines:
         self.lines.append(line)
 
 
-def render(tag: str, language: str, country: str, model: Edition | None, from_id: str | None) -> str:
+def _varieties(guide_dir: Path, tag: str, language: str) -> tuple[str, ...]:
+    """The spelling varieties to choose from when an edition in the source language has no table of its own."""
+    guide = (
+        parse_yaml((guide_dir / "guide.yaml").read_text(encoding="utf-8")).data
+        if (guide_dir / "guide.yaml").is_file()
+        else {}
+    )
+    guide = guide if isinstance(guide, dict) else {}
+    source = guide.get("spelling", "en-US")
+    tables = sorted(p.stem for p in (guide_dir / "spelling").glob("*.yaml"))
+    if language != guide.get("language", "en") or tag == source or tag in tables:
+        return ()
+    return (source, *tables)
+
+
+def render(
+    tag: str, language: str, country: str, model: Edition | None, from_id: str | None, varieties: tuple[str, ...] = ()
+) -> str:
     """The new edition file's text."""
     out = _Lines(from_id)
     _head(out, tag, language, country, model, from_id)
+    if varieties:
+        chosen = model.spelling or from_id if model and (model.spelling or from_id) in varieties else None
+        hint = f"the spelling variety its readers expect: one of {', '.join(varieties)}"
+        out.add(f"spelling: {chosen or _todo(hint)}  # no guide/spelling/{tag}.yaml: print in this variety")
+        out.add()
     _people(out, model)
     for topic in FACT_LISTS:
         _facts(out, topic, getattr(model, topic) if model else None)
