@@ -14,7 +14,7 @@ import pytest
 from .conftest import REPO
 
 EDITIONS = ["de-DE", "en-AU", "en-CA", "en-GB", "en-US", "fr-CA"]
-FORMATS = "--format pdf --format print --format booklet --format epub"
+FORMATS = "--format pdf --format print --format booklet --format epub --format web"
 
 
 @pytest.fixture(scope="module")
