@@ -4,6 +4,7 @@ so that they import WeasyPrint while the main process reads and validates the gu
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
@@ -23,7 +24,9 @@ def default_jobs() -> int:
 
 
 def _warm_up() -> None:
-    """Import WeasyPrint in the worker, which takes a good part of a second."""
+    """Import WeasyPrint in the worker, which takes a good part of a second; leave Ctrl-C to the main process,
+    which ends the workers (a terminal sends SIGINT to every process of the command)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .writers import layout  # noqa: F401
 
 
