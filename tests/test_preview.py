@@ -160,14 +160,17 @@ def test_invalid_file_lists_problems_over_the_last_render_until_fixed(page, edit
     problems.wait_for(state="hidden", timeout=WAIT_MS)
 
 
+ASPECT = "e => e.getBoundingClientRect().height / e.getBoundingClientRect().width"
+
+
 def test_edition_switcher_shows_the_other_edition(page) -> None:
-    en_gb = page.locator(".sheet").first.evaluate("e => e.getBoundingClientRect().height / e.getBoundingClientRect().width")
+    en_gb = page.locator(".sheet").first.evaluate(ASPECT)
     assert en_gb == pytest.approx(210 / 148, rel=0.01)  # A5
     assert page.locator("#edition option").all_inner_texts() == ["en-GB · United Kingdom", "en-US · United States"]
     page.select_option("#edition", "en-US")
     page.wait_for_url(re.compile(r"/en-US/"), timeout=WAIT_MS)
     page.wait_for_selector(".page .words span", timeout=WAIT_MS)
-    en_us = page.locator(".sheet").first.evaluate("e => e.getBoundingClientRect().height / e.getBoundingClientRect().width")
+    en_us = page.locator(".sheet").first.evaluate(ASPECT)
     assert en_us == pytest.approx(8.5 / 5.5, rel=0.01)  # half-letter
     assert "Only in the United States." in words(page)
 
@@ -226,7 +229,8 @@ def test_only_the_previews_own_files_are_served(site, path: str) -> None:
 
 
 def test_own_files_are_served(site) -> None:
-    assert [get(site[1], p) for p in ("/en-GB/", "/en-GB/images/route.svg", "/fonts/NotoSerif-Regular.ttf")] == [200] * 3
+    own = ("/en-GB/", "/en-GB/state.json", "/en-GB/text.html", "/en-GB/images/route.svg", "/fonts/NotoSans-Bold.ttf")
+    assert [get(site[1], path) for path in own] == [200] * len(own)
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", ""])
