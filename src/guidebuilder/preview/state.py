@@ -125,11 +125,12 @@ class PreviewState:
         self._publish(problems=())
 
     def _render(self, book: Book) -> None:
-        """The edition's text now, and its pages in a worker unless their input is unchanged."""
+        """The edition's pages in a worker unless their input is unchanged (asked for first: they take longest),
+        then its text here."""
         edition = book.edition.id
         try:
+            self._lay_out(book, pdf.download_job(book, self.project))
             text = text_view(book, self.project)
-            job = pdf.download_job(book, self.project)
         except Exception as exc:  # noqa: BLE001 - a broken template shows as an error over the last render
             self._update(edition, error=f"{edition}: {_describe(exc)}")
             return
@@ -138,7 +139,6 @@ class PreviewState:
             self._update(edition, text=text, text_version=current.text_version + 1, error=None)
         else:
             self._update(edition, error=None)
-        self._lay_out(book, job)
 
     def _lay_out(self, book: Book, job: object) -> None:
         """Submit the edition's layout if its input changed, making any layout in flight stale."""
@@ -172,7 +172,7 @@ class PreviewState:
             self._publish()
             return
         version = self.view(edition).pages_version + 1
-        self._update(edition, pages=pages, pages_version=version, laying_out=False, findings=findings, error=None)
+        self._update(edition, pages=pages, pages_version=version, laying_out=False, findings=findings)
         self._publish()
 
     def invalidate_layouts(self) -> None:
