@@ -42,7 +42,7 @@ def pages_text(state: PreviewState) -> list[str]:
 def state(project: Path) -> tuple[PreviewState, HeldPool]:
     pool = HeldPool()
     preview = PreviewState(Project.at(project), pool, lambda book, pages: [Finding("near the edge", len(pages))])
-    preview.watch("en-GB")
+    preview.prefer("en-GB")
     return preview, pool
 
 
@@ -100,3 +100,15 @@ def test_broken_template_is_a_problem_not_a_crash(state, project: Path) -> None:
     error = preview.view("en-GB").error
     assert error and "booklet.html.j2" in error and "template error" in error
     assert preview.view("en-GB").text is not None
+
+
+def test_renders_the_editions_open_in_a_page(state) -> None:
+    preview, pool = state
+    assert preview.watch("en-US") is True
+    assert preview.watch("en-US") is False  # a second page on the same edition
+    preview.refresh()
+    assert [job.label for job, _ in pool.submitted] == ["en-US"]
+    preview.unwatch("en-US")
+    preview.unwatch("en-US")
+    preview.refresh()  # no page open: the edition the preview started with
+    assert [job.label for job, _ in pool.submitted] == ["en-US", "en-GB"]

@@ -14,7 +14,7 @@ import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import GuideError, UsageError
 from ..project import Project
@@ -24,7 +24,7 @@ from .state import Preflight, PreviewState
 from .watcher import only_content, watch
 
 HOST = "127.0.0.1"
-HEARTBEAT_S = 15.0
+HEARTBEAT_S = 5.0  # also how soon a closed page stops being rendered
 EDITION = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 ROUTES = [
@@ -81,8 +81,7 @@ class Preview:
 
     def start(self) -> Preview:
         """Render once, then watch the guide and layouts."""
-        if self.first_edition:
-            self.state.watch(self.first_edition)
+        self.state.prefer(self.first_edition or "")
         self._threads[0].start()
         self.request_refresh()
         folders = [self.project.guide_dir, *self.project.search_path]
@@ -219,6 +218,31 @@ class Handler(BaseHTTPRequestHandler):
                 return getattr(self, f"_{name}")(*match.groups())
         return self._not_found()
 
+    def _events(self) -> None:
+        """Server-sent events for a page showing ?edition=: the state's version whenever it changes."""
+        edition = parse_qs(urlsplit(self.path).query).get("edition", [""])[0]
+        if not self._known(edition):
+            return self._not_found()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state, seen = self.preview.state, -1
+        if state.watch(edition):
+            self.preview.request_refresh()
+        try:
+            while not self.preview.stop.is_set():
+                current = state.wait(seen, HEARTBEAT_S)
+                message = f"data: {current}\n\n" if current != seen else ": heartbeat\n\n"
+                seen = current
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            state.unwatch(edition)
+        self.close_connection = True
+
     def _local_host(self) -> bool:
         """Refuse other Host names, so a web page elsewhere cannot reach the preview by DNS rebinding."""
         host = self.headers.get("Host", "")
@@ -261,8 +285,6 @@ class Handler(BaseHTTPRequestHandler):
         if not self._known(edition):
             return self._not_found()
         state = self.preview.state
-        if state.watch(edition):
-            self.preview.request_refresh()
         view = state.view(edition)
         body = {
             "version": state.version,
@@ -305,24 +327,6 @@ class Handler(BaseHTTPRequestHandler):
             if font.is_file():
                 return self._send(HTTPStatus.OK, font.read_bytes(), "font/ttf")
         return self._not_found()
-
-    def _events(self) -> None:
-        """Server-sent events: the state's version whenever it changes, until the preview stops."""
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        state, seen = self.preview.state, -1
-        try:
-            while not self.preview.stop.is_set():
-                current = state.wait(seen, HEARTBEAT_S)
-                message = f"data: {current}\n\n" if current != seen else ": heartbeat\n\n"
-                seen = current
-                self.wfile.write(message.encode())
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        self.close_connection = True
 
 
 def _page_json(page: object) -> dict:

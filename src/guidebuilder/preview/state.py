@@ -21,8 +21,6 @@ from ..templates import find_file
 from ..writers import html, pdf
 from .pages import PageImage, preview_pages
 
-LIVE_EDITIONS = 2  # editions kept up to date on every change: the ones viewed last
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -76,7 +74,8 @@ class PreviewState:
         self.editions: dict[str, str] = {p.stem: p.stem for p in sorted(project.guide_dir.glob("editions/*.yaml"))}
         self.default_edition = next(iter(self.editions), "")
         self.views: dict[str, EditionView] = {}
-        self.live: list[str] = []
+        self._viewers: dict[str, int] = {}  # edition -> pages open on it
+        self._preferred = ""
         self._layouts: dict[str, _Layout] = {}
         self._changed = threading.Condition()
         self._lock = threading.RLock()
@@ -86,14 +85,28 @@ class PreviewState:
         with self._lock:
             return self.views.get(edition, EditionView())
 
-    def watch(self, edition: str) -> bool:
-        """Keep edition up to date from now on; True if it has nothing rendered yet."""
+    def prefer(self, edition: str) -> None:
+        """Render edition while no page is open (the one the preview starts with)."""
         with self._lock:
-            if edition in self.live:
-                self.live.remove(edition)
-            self.live.insert(0, edition)
-            del self.live[LIVE_EDITIONS:]
-            return edition not in self.views
+            self._preferred = edition
+
+    def watch(self, edition: str) -> bool:
+        """A page showing edition opened: keep it up to date; True if it was not kept up to date before."""
+        with self._lock:
+            before = self._live()
+            self._viewers[edition] = self._viewers.get(edition, 0) + 1
+            return edition not in before
+
+    def unwatch(self, edition: str) -> None:
+        """A page showing edition closed."""
+        with self._lock:
+            self._viewers[edition] -= 1
+            if not self._viewers[edition]:
+                del self._viewers[edition]
+
+    def _live(self) -> list[str]:
+        """Editions to render on every change: those open in a page, else the preferred one."""
+        return list(self._viewers) or ([self._preferred] if self._preferred else [])
 
     def wait(self, seen: int, timeout: float) -> int:
         """Block until the version differs from seen, or timeout; the current version."""
@@ -119,7 +132,7 @@ class PreviewState:
         with self._lock:
             self.editions = {e: country_name(b.edition.country, "en") for e, b in checked.books.items()}
             self.default_edition = checked.guide.meta.default_edition
-            live = [e for e in self.live if e in checked.books]
+            live = [e for e in self._live() if e in checked.books]
         for edition in live:
             self._render(checked.books[edition])
         self._publish(problems=())
@@ -152,9 +165,9 @@ class PreviewState:
                 layout.future.cancel()  # only stops it if no worker has started it yet
             layout.key, layout.generation = key, layout.generation + 1
             generation = layout.generation
-            layout.future = self.pool.submit(preview_pages, job)
+            layout.future = future = self.pool.submit(preview_pages, job)
         self._update(edition, laying_out=True)
-        layout.future.add_done_callback(lambda f: self._laid_out(book, generation, f))
+        future.add_done_callback(lambda f: self._laid_out(book, generation, f))
 
     def _laid_out(self, book: Book, generation: int, future: Future) -> None:
         """Keep a layout's pages unless a newer layout of the edition has been asked for."""
