@@ -3,6 +3,7 @@ editions switch, only the preview's own files are served, Ctrl-C ends everything
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_S = 30  # the first layout on a busy machine
+STOP_S = 20  # Ctrl-C to exit, on a busy machine
 WAIT_MS = 30_000  # a page update: a layout in a worker, on a busy machine
 INTRO = Path("guide/sections/01-intro.md")
 
@@ -41,7 +43,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 def start_preview(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
     """`guidebuilder preview` in its own process group (as a terminal runs it), and its URL."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GUIDEBUILDER_JOBS": "2"}
-    command = [sys.executable, "-m", "guidebuilder", "preview", *args, "--port", "0", "--no-open", "-C", str(root)]
+    command = [sys.executable, "-X", "faulthandler", "-m", "guidebuilder", "preview", *args]
+    command += ["--port", "0", "--no-open", "-C", str(root)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
     )
@@ -60,15 +63,18 @@ def start_preview(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
 
 
 def stop_preview(process: subprocess.Popen) -> int:
-    """Ctrl-C the preview's process group; kill it if it does not stop in time."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            return process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+    """Ctrl-C the preview's process group; if it does not stop in time, dump its threads and kill the group."""
+    if process.poll() is not None:
+        return process.returncode
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.wait(timeout=STOP_S)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGABRT)  # faulthandler prints where every thread was stuck
+        time.sleep(1)
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-    return process.returncode
+        return process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -160,9 +161,9 @@ def _has_display() -> bool:
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _end_pool(pool: object) -> None:
+def _end_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel queued layouts and end the workers now, without waiting for a layout that is running."""
-    processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a task
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to stop a running task
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()

@@ -161,19 +161,25 @@ class PreviewState:
             layout = self._layouts.setdefault(edition, _Layout())
             if key == layout.key:
                 return
-            if layout.future is not None:
-                layout.future.cancel()  # only stops it if no worker has started it yet
-            layout.key, layout.generation = key, layout.generation + 1
+            stale, layout.key, layout.generation = layout.future, key, layout.generation + 1
             generation = layout.generation
-            layout.future = future = self.pool.submit(preview_pages, job)
+        # The pool is called without holding the lock: its shutdown cancels futures under its own lock,
+        # which runs their callbacks, and a callback must never wait for a thread that waits for the pool.
+        if stale is not None:
+            stale.cancel()  # only stops it if no worker has started it yet
+        future = self.pool.submit(preview_pages, job)
+        with self._lock:
+            layout.future = future
         self._update(edition, laying_out=True)
         future.add_done_callback(lambda f: self._laid_out(book, generation, f))
 
     def _laid_out(self, book: Book, generation: int, future: Future) -> None:
         """Keep a layout's pages unless a newer layout of the edition has been asked for."""
+        if future.cancelled():
+            return
         edition = book.edition.id
         with self._lock:
-            if self._layouts[edition].generation != generation or future.cancelled():
+            if self._layouts[edition].generation != generation:
                 return
         try:
             pages = future.result()
