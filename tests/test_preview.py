@@ -40,13 +40,24 @@ INTRO = Path("guide/sections/01-intro.md")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
 
+def _interruptible() -> None:
+    """Ctrl-C as in a terminal, even when the tests run from a script in the background (which ignores SIGINT)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_preview(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
     """`guidebuilder preview` in its own process group (as a terminal runs it), and its URL."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GUIDEBUILDER_JOBS": "2"}
     command = [sys.executable, "-X", "faulthandler", "-m", "guidebuilder", "preview", *args]
     command += ["--port", "0", "--no-open", "-C", str(root)]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+        preexec_fn=_interruptible,
     )
     deadline = time.monotonic() + START_S
     while time.monotonic() < deadline:
