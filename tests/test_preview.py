@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import select
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -121,14 +123,26 @@ def page(browser: object, site: tuple[Path, str]) -> Iterator[object]:
     try:
         tab.goto(site[1])
         tab.wait_for_selector(".page .words span", timeout=WAIT_MS)
+        tab.locator("#status", has_text="up to date").wait_for(timeout=WAIT_MS)
         yield tab
     finally:
         tab.close()
 
 
+def settled(url: str, edition: str = "en-GB") -> dict:
+    """The preview's state once it has nothing left to lay out."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        with urllib.request.urlopen(f"{url}{edition}/state.json", timeout=10) as response:
+            state = json.load(response)
+        if not state["laying_out"] or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def edit(site: tuple[Path, str]) -> Iterator[Callable[[Path, Callable[[str], str]], None]]:
-    """Change files of the previewed project; each is put back afterwards."""
+    """Change files of the previewed project; each is put back afterwards, and the preview has seen it."""
     originals: dict[Path, str] = {}
 
     def change(relative: Path, how: Callable[[str], str]) -> None:
@@ -139,8 +153,12 @@ def edit(site: tuple[Path, str]) -> Iterator[Callable[[Path, Callable[[str], str
     try:
         yield change
     finally:
+        version = settled(site[1])["version"]
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
+        deadline = time.monotonic() + WAIT_MS / 1000  # the next test starts from the preview of these files
+        while settled(site[1])["version"] == version and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def words(tab: object) -> str:
@@ -177,17 +195,18 @@ def test_invalid_file_lists_problems_over_the_last_render_until_fixed(page, edit
     problems.wait_for(state="hidden", timeout=WAIT_MS)
 
 
-ASPECT = "e => e.getBoundingClientRect().height / e.getBoundingClientRect().width"
+# One expression, so no re-render can come between finding the page and measuring it.
+ASPECT = "(() => { const r = document.querySelector('.sheet').getBoundingClientRect(); return r.height / r.width })()"
 
 
 def test_edition_switcher_shows_the_other_edition(page) -> None:
-    en_gb = page.locator(".sheet").first.evaluate(ASPECT)
+    en_gb = page.evaluate(ASPECT)
     assert en_gb == pytest.approx(210 / 148, rel=0.01)  # A5
     assert page.locator("#edition option").all_inner_texts() == ["en-GB · United Kingdom", "en-US · United States"]
     page.select_option("#edition", "en-US")
     page.wait_for_url(re.compile(r"/en-US/"), timeout=WAIT_MS)
     page.wait_for_selector(".page .words span", timeout=WAIT_MS)
-    en_us = page.locator(".sheet").first.evaluate(ASPECT)
+    en_us = page.evaluate(ASPECT)
     assert en_us == pytest.approx(8.5 / 5.5, rel=0.01)  # half-letter
     assert "Only in the United States." in words(page)
 
