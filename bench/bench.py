@@ -252,6 +252,58 @@ def noop_make() -> dict[str, float]:
     return {"noop_make_editions_s": seconds}
 
 
+def preview() -> dict[str, object]:
+    """`guidebuilder preview`: from saving a section to the updated Text view and Pages, against the PDF layout."""
+    from guidebuilder.build import validate
+    from guidebuilder.preview.server import Preview
+    from guidebuilder.project import Project
+    from guidebuilder.writers import layout, pdf
+
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    work = Path(tempfile.mkdtemp(prefix="bench-preview-"))
+    shutil.copytree(ROOT / "guide", work / "guide")
+    shutil.copytree(ROOT / "layouts", work / "layouts")
+    project = Project.at(work, work / "dist")
+    book = validate(project).books[EDITION]
+    layout_s, _ = timed(lambda: layout.lay_out(pdf.download_job(book, project)))
+    server = Preview(project, EDITION, port=0).start()
+
+    def state() -> dict:
+        view = server.state.view(EDITION)  # what state.json would say, without the polling's own cost
+        problems = server.state.problems
+        return {
+            "text_version": view.text_version,
+            "pages_version": view.pages_version,
+            "laying_out": view.laying_out,
+            "problems": problems,
+        }
+
+    def until(ready: Callable[[dict], bool], since: float) -> float:
+        while not ready(current := state()):
+            if time.perf_counter() - since > 120:
+                raise TimeoutError(f"preview did not update: {current['problems']}")
+            time.sleep(0.02)
+        return time.perf_counter() - since
+
+    section = sorted((work / "guide" / "sections").glob("[0-9]*.md"))[0]
+    try:
+        until(lambda s: s["pages_version"] >= 1 and not s["laying_out"], time.perf_counter())
+        text_times, pages_times = [], []
+        for run_number in range(RUNS):
+            before = state()
+            section.write_text(section.read_text() + f"\nEdited for the benchmark, run {run_number}.\n")
+            saved = time.perf_counter()
+            text_times.append(until(lambda s, b=before: s["text_version"] > b["text_version"], saved))
+            pages_times.append(
+                until(lambda s, b=before: s["pages_version"] > b["pages_version"] and not s["laying_out"], saved)
+            )
+    finally:
+        server.close()
+        shutil.rmtree(work)
+    text_s, pages_s = statistics.median(text_times), statistics.median(pages_times)
+    return {"save_to_text_s": text_s, "save_to_pages_s": pages_s, "pdf_layout_s": layout_s, "ratio": pages_s / layout_s}
+
+
 def main() -> None:
     """Run every measurement, print a table, write dist/bench.json."""
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average": os.getloadavg()}
@@ -262,6 +314,7 @@ def main() -> None:
         ("all_vs_separate", all_vs_separate),
         ("scaling", scaling),
         ("make", noop_make),
+        ("preview", preview),
     ):
         print(f"measuring {name}...", file=sys.stderr, flush=True)
         report[name] = measure()
@@ -297,6 +350,12 @@ def print_table(report: dict) -> None:
             f"  x{row['per_page_vs_x1']:.2f} of x1 (target <= 1.1)"
         )
     print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
+    pv = report["preview"]
+    print(
+        f"\npreview: save -> Text view {pv['save_to_text_s']:.2f} s (target <= 1);"
+        f" -> Pages {pv['save_to_pages_s']:.2f} s = {pv['ratio']:.2f} x the PDF layout's"
+        f" {pv['pdf_layout_s']:.2f} s (target <= 1.5)"
+    )
     print("\noutput sizes")
     for name, size in sorted(al["sizes_bytes"].items()):
         print(f"  {name:<16} {size / 1000:8.0f} KB")

@@ -199,6 +199,22 @@ def new_edition(
 
 
 @app.command()
+def preview(
+    edition: Annotated[Optional[str], typer.Argument(help="Edition to show first.")] = None,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0, max=65535)] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the preview in a web browser.")] = True,
+    layouts: Annotated[
+        Optional[list[Path]], typer.Option("--layouts", help="Extra layout folder searched first.")
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Serve a live preview on http://127.0.0.1:PORT/: pages, spreads and text, updated as you edit."""
+    from .preview.server import serve
+
+    _run(serve, _project(project, layouts=tuple(layouts or ())), edition, port, open_browser, typer.echo)
+
+
+@app.command()
 def clean(
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)
