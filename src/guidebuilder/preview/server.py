@@ -11,7 +11,6 @@ import socket
 import sys
 import threading
 import webbrowser
-from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import GuideError, UsageError
 from ..project import Project
 from ..render import render_template
-from ..workers import default_jobs, start_pool
+from ..workers import default_jobs, start_pool, stop_pool
 from .state import Preflight, PreviewState
 from .watcher import only_content, watch
 
@@ -69,7 +68,7 @@ class Preview:
                 raise UsageError(f"unknown edition {edition!r}; known editions: {', '.join(self.state.editions)}")
             self.server = _bind(port)
         except GuideError:
-            _end_pool(self.pool)
+            stop_pool(self.pool, abort=True)
             raise
         self.server.preview = self
         self.port = self.server.server_address[1]
@@ -124,7 +123,7 @@ class Preview:
         if any(t.name == "preview-server" for t in self._threads):
             self.server.shutdown()
         self.server.server_close()
-        _end_pool(self.pool)
+        stop_pool(self.pool, abort=True)
         for thread in self._threads:
             if thread is not threading.current_thread() and thread.ident is not None:
                 thread.join(timeout=2)
@@ -159,16 +158,6 @@ def _stop_on_term(signum: int, frame: object) -> None:
 def _has_display() -> bool:
     """Whether a graphical browser can open (without one, webbrowser would start a text browser in the terminal)."""
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _end_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel queued layouts and end the workers now, without waiting for a layout that is running."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to stop a running task
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=5)
 
 
 def _bind(port: int) -> ThreadingHTTPServer:
