@@ -22,11 +22,13 @@ class LayoutJob:
     identifier: str
     document_id: str | None = None  # a stable XMP DocumentID (PDF/X writes a random one)
     bleed_mm: float | None = None  # the exact BleedBox, outside the TrimBox
+    checks: tuple[str, ...] = ()  # preflight check groups to run on the result (preflight/inspect.py)
 
 
 @dataclass(frozen=True)
 class LaidOut:
-    """A finished PDF and its page count."""
+    """A finished PDF, its page count and its preflight findings."""
 
     data: bytes
     pages: int
+    findings: tuple = ()  # preflight.findings.Finding, plain data

@@ -16,6 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
+from ..preflight.inspect import inspect
 from .jobs import LaidOut, LayoutJob
 
 MM = 72 / 25.4
@@ -73,7 +74,8 @@ def lay_out(job: LayoutJob) -> LaidOut:
     finisher = _bleed_box(job.bleed_mm) if job.bleed_mm is not None else None
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
-    return LaidOut(data, len(document.pages))
+    findings = inspect(job.checks, document.pages, data, job.html) if job.checks else ()
+    return LaidOut(data, len(document.pages), findings)
 
 
 def _bleed_box(bleed_mm: float):  # noqa: ANN202

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS
 from ..render import SPARE_NOTES_PAGES, booklet_html, render_template
 from ..templates import find_file
 from .jobs import LayoutJob
@@ -41,6 +42,7 @@ def download_job(book: Book, project: Project, extra_css: tuple[str, ...] = (), 
         min_notes=book.meta.notes_pages_min,
         variant=DOWNLOAD_VARIANT,
         identifier=_stable_id(book, kind),
+        checks=(PAGE_CHECKS,),
     )
 
 
@@ -56,7 +58,7 @@ def print_job(book: Book, project: Project) -> LayoutJob:
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/print")
     job = download_job(book, project, (css,), "print")
-    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM)
+    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM, checks=(PRINT_CHECKS,))
 
 
 def jobs(book: Book, project: Project) -> dict[str, LayoutJob]:
