@@ -8,8 +8,8 @@ TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
 FORMATS ?= pdf print booklet epub
 
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS := poppler-utils libzbar0 chromium
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libzbar0
+TEST_DEBS := poppler-utils chromium
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
