@@ -105,7 +105,8 @@ def test_qr_codes_too_small_or_wrong(tmp_path):
 
 def test_qr_code_without_quiet_zone(tmp_path):
     svg = segno.make("https://example.org/careers", error="m").svg_inline(scale=1, border=0, omitsize=True)
-    body = f'<div style="background:#000;padding:1mm;width:27mm"><div class="qr" data-qr="https://example.org/careers" style="background:#fff;width:25mm">{svg}</div></div>'
+    code = f'<div class="qr" data-qr="https://example.org/careers" style="background:#fff;width:25mm">{svg}</div>'
+    body = f'<div style="background:#000;padding:1mm;width:27mm">{code}</div>'
     found = kinds(laid_out(tmp_path, body), "qr")
     assert [f.page for f in found] == [1]
     assert "light margin" in found[0].message or "does not decode" in found[0].message
