@@ -190,3 +190,14 @@ def test_cli_preflight_report_and_strict(project, runner, tmp_path):
     assert page.count("data:image/png;base64,") == len(pages_with_findings)
     strict = run_cli(runner, "preflight", "--strict", "--out", str(out), "-C", str(project))
     assert strict.exit_code == (1 if report["findings"] else 0)
+
+
+def test_orphan_beyond_the_profile_minimum(tmp_path):
+    body = (
+        '<div style="height: 164mm"></div><p style="orphans: 1; widows: 1">'
+        + "A line of text that wraps. " * 12
+        + "</p>"
+    )
+    found = [f for f in laid_out(tmp_path, body).findings if f.kind in ("orphan", "widow")]
+    assert [(f.kind, f.page) for f in found] == [("orphan", 1)]
+    assert found[0].message.startswith('1 line(s) of "A line of text')

@@ -84,7 +84,15 @@ class PageChecks:
         """Every page check's findings."""
         findings: list[Finding] = []
         for index in range(len(self.pages)):
-            for check in (self.stranded, self.heading_at_foot, self.overflow, self.text_size, self.hairline):
+            checks = (
+                self.stranded,
+                self.heading_at_foot,
+                self.widows_orphans,
+                self.overflow,
+                self.text_size,
+                self.hairline,
+            )
+            for check in checks:
                 findings += check(index)
             findings += self.contrast(index)
         return findings
@@ -160,6 +168,37 @@ class PageChecks:
             if kind_of(ancestor) in {"BlockBox", "TableBox"} and element.tag not in {"span", "a"}:
                 break
         return []
+
+    def _paragraph_lines(self, index: int) -> dict[object, tuple[object, int]]:
+        """Each paragraph (a block holding lines) on a page: its box and its number of lines there."""
+        found: dict[object, tuple[object, int]] = {}
+        for placed in self.boxes[index]:
+            children = getattr(placed.box, "children", None) or ()
+            lines = sum(1 for child in children if kind_of(child) == "LineBox")
+            if lines and getattr(placed.box, "element", None) is not None:
+                box, count = found.get(placed.box.element, (placed.box, 0))
+                found[placed.box.element] = (box, count + lines)
+        return found
+
+    def widows_orphans(self, index: int) -> list[Finding]:
+        """A paragraph split across this page and the next with fewer lines on either side than its CSS
+        orphans/widows or the profile's minimum, whichever is more."""
+        if index + 1 == len(self.pages):
+            return []
+        here, there = self._paragraph_lines(index), self._paragraph_lines(index + 1)
+        findings = []
+        for element in here.keys() & there.keys():
+            (box, first), (next_box, last) = here[element], there[element]
+            text = shorten(element_text(element), 30)
+            orphans = max(box.style["orphans"], self.profile.min_split_lines)
+            widows = max(next_box.style["widows"], self.profile.min_split_lines)
+            if first < orphans:
+                message = f'{first} line(s) of "{text}" at the page foot (at least {orphans})'
+                findings.append(Finding("orphan", message, index + 1, box_pt(box)))
+            if last < widows:
+                message = f'{last} line(s) of "{text}" at the top of the page (at least {widows})'
+                findings.append(Finding("widow", message, index + 2, box_pt(next_box)))
+        return sorted(findings, key=lambda f: (f.page, f.box))
 
     def overflow(self, index: int) -> list[Finding]:
         """Text or images beyond the page's text area, or beyond the block that holds them."""

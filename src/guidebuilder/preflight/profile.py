@@ -11,6 +11,7 @@ class Profile:
 
     name: str = "guidebuilder booklet"
     min_fill: float = 1 / 3  # stranded: a page continuing a section must fill this share of its text area
+    min_split_lines: int = 2  # orphan/widow: lines a split paragraph keeps on each page, or its CSS value if more
     min_text_pt: float = 7.0  # print: smallest text size
     min_rule_pt: float = 0.25  # print: thinner borders are hairlines that may not print
     min_image_ppi: float = 300.0  # print: effective resolution of raster images in the print PDF
@@ -31,6 +32,8 @@ PRINT_CHECKS = "print"  # check group of the print PDF's layout: DeviceRGB, imag
 CHECKS = {
     "stranded": "a page that continues a section and is mostly empty",
     "heading-at-foot": "a heading or block title is the last thing on its page",
+    "orphan": "a paragraph leaves fewer lines at a page foot than its CSS orphans setting",
+    "widow": "a paragraph carries fewer lines onto the next page than its CSS widows setting",
     "overflow": "a box or line runs beyond the text area or its card",
     "text-size": "text smaller than the profile's minimum",
     "hairline": "a rule thinner than the profile's minimum",
