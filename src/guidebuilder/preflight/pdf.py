@@ -44,13 +44,16 @@ class PdfChecks:
         self.profile = profile
 
     def device_rgb(self) -> list[Finding]:
-        """Pages that paint in DeviceRGB (not allowed in a PDF/X-4 file meant for CMYK print)."""
-        findings = []
+        """DeviceRGB painting (not allowed in a PDF/X-4 file meant for CMYK print): one finding per
+        cause, on the first page it occurs, naming every page."""
+        pages: dict[str, list[int]] = {}
         for number, page in enumerate(self.reader.pages, 1):
-            uses = sorted(set(self._rgb_uses(page.get_contents(), page.get("/Resources"), set())))
-            if uses:
-                findings.append(Finding("device-rgb", f"DeviceRGB in the print PDF ({', '.join(uses)})", number))
-        return findings
+            for use in sorted(set(self._rgb_uses(page.get_contents(), page.get("/Resources"), set()))):
+                pages.setdefault(use, []).append(number)
+        return [
+            Finding("device-rgb", f"DeviceRGB in the print PDF: {use} on {_page_list(numbers)}", numbers[0])
+            for use, numbers in pages.items()
+        ]
 
     def _rgb_uses(self, content: object, resources: object, seen: set[int]) -> Iterator[str]:
         """What paints in DeviceRGB in a content stream and the forms and images it draws."""
@@ -126,6 +129,18 @@ class PdfChecks:
         for generation, numbers in self.reader.xref.items():
             for number in numbers:
                 yield self.reader.get_object(IndirectObject(number, generation, self.reader))
+
+
+def _page_list(numbers: list[int]) -> str:
+    """'p.1', or 'pp.1-4, 7'."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    text = ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+    return f"p.{text}" if len(numbers) == 1 else f"pp.{text}"
 
 
 def check_qr_codes(data: bytes, targets: list[QrTarget], profile: Profile) -> list[Finding]:
