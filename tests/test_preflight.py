@@ -178,9 +178,18 @@ def test_online_links_broken_and_redirected(local_server):
 
 def test_cli_preflight_report_and_strict(project, runner, tmp_path):
     out = tmp_path / "dist"
-    result = run_cli(runner, "preflight", "--report", "--out", str(out), "-C", str(project))
+    built = run_cli(runner, "build", "en-GB", "-f", "pdf", "--out", str(out), "-C", str(project))
+    assert built.exit_code == 0, built.output
+    summary = built.stdout.strip().splitlines()[-1]
+    result = run_cli(runner, "preflight", "en-GB", "--report", "--out", str(out), "-C", str(project))
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().splitlines()[-1].startswith("preflight: ")
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == f"preflight: {len(lines) - 1} findings in 1 editions"
+    page_findings = [line for line in lines[:-1] if ": device-rgb: " not in line and ": image-resolution: " not in line]
+    if page_findings:
+        assert summary.startswith(f"preflight: {len(page_findings)} findings (en-GB {len(page_findings)})")
+    else:
+        assert summary == "preflight: no findings"
     edition = next(p.name for p in out.iterdir() if p.is_dir())
     report = json.loads((out / edition / "preflight.json").read_text())
     assert report["profile"]["min_text_pt"] == 7.0
