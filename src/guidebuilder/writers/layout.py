@@ -16,7 +16,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
-from ..preflight.inspect import inspect
 from .jobs import LaidOut, LayoutJob
 
 MM = 72 / 25.4
@@ -74,7 +73,11 @@ def lay_out(job: LayoutJob) -> LaidOut:
     finisher = _bleed_box(job.bleed_mm) if job.bleed_mm is not None else None
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
-    findings = inspect(job.checks, document.pages, data, job.html) if job.checks else ()
+    findings = ()
+    if job.checks:
+        from ..preflight.inspect import inspect  # after the layout: the warm-up imports WeasyPrint only
+
+        findings = inspect(job.checks, document.pages, data, job.html)
     return LaidOut(data, len(document.pages), findings)
 
 
