@@ -8,9 +8,9 @@ TEST_INSTALLED := $(VENV)/.test-installed
 SLUG := customs-officer-careers
 FORMATS ?= pdf print booklet epub web
 
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libenchant-2-2 \
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libenchant-2-2 libzbar0 \
                hunspell-en-us hunspell-en-gb hunspell-en-ca hunspell-en-au hunspell-fr hunspell-de-de
-TEST_DEBS := poppler-utils libzbar0 chromium
+TEST_DEBS := poppler-utils chromium
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)

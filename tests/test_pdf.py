@@ -37,12 +37,23 @@ def sections(guide, edition):
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("dist")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
         outputs = build(Project.at(REPO, out), EDITIONS, ["pdf"])
-    return {o.edition: o.path for o in outputs if o.format == "pdf"}
+    return {o.edition: o for o in outputs if o.format == "pdf"}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built) -> dict[str, Path]:
+    return {edition: output.path for edition, output in built.items()}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_preflight_of_the_laid_out_pages_is_clean(built, edition):
+    """The page, font, QR and link checks ran on the build's own layout and found nothing."""
+    assert [f.line() for f in built[edition].findings] == []
 
 
 def page_texts(path: Path) -> list[str]:

@@ -283,10 +283,9 @@ def _page_number_x(pdf: Path, sheet_page: int, number: int) -> float:
         text=True,
         check=True,
     ).stdout
-    # The page number is the lowest word with that text (the contents page lists page numbers too).
-    found = re.findall(rf'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">{number}</word>', html)
-    assert found, number
-    return float(max(found, key=lambda word: float(word[1]))[0])
+    words = re.findall(rf'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">{number}</word>', html)
+    assert words, number
+    return float(max(words, key=lambda word: float(word[1]))[0])  # the page number is the lowest such word
 
 
 def test_creep_shifts_inner_sheets_toward_the_spine(outputs, tmp_path, monkeypatch):

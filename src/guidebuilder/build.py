@@ -35,6 +35,7 @@ class Output:
     path: Path
     size: int
     pages: int | None = None
+    findings: tuple = ()  # preflight findings of this output's own layout (preflight.findings.Finding)
 
 
 class BuildObserver:
@@ -198,7 +199,8 @@ def _finish(project: Project, book: Book, name: str, path: Path, laid: Layouts, 
     results = {key: laid[book.edition.id, key].result() for key in keys}
     data, pages = FORMATS[name].code().finish(book, project, results)
     write_atomic(path, data)
-    return Output(book.edition.id, name, path, len(data), pages)
+    findings = tuple(f for key in keys if key == name for f in results[key].findings)
+    return Output(book.edition.id, name, path, len(data), pages, findings)
 
 
 def _targets(

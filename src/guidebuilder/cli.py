@@ -178,6 +178,45 @@ def build(
             else output.path
         )
         typer.echo(f"wrote {shown} ({output.size:,} bytes)")
+    typer.echo(_preflight_summary(outputs))
+
+
+def _preflight_summary(outputs: list) -> str:  # noqa: ANN001
+    """One line: the preflight findings of the layouts this build made."""
+    counts: dict[str, int] = {}
+    for output in outputs:
+        if output.findings:
+            counts[output.edition] = counts.get(output.edition, 0) + len(output.findings)
+    if not counts:
+        return "preflight: no findings"
+    listed = ", ".join(f"{edition} {count}" for edition, count in counts.items())
+    return f"preflight: {sum(counts.values())} findings ({listed}); details: guidebuilder preflight {' '.join(counts)}"
+
+
+@app.command()
+def preflight(
+    editions: Annotated[Optional[list[str]], typer.Argument(help="Edition ids, e.g. en-GB.")] = None,
+    all_editions: Annotated[bool, typer.Option("--all", help="Check every edition.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there is any finding.")] = False,
+    online: Annotated[bool, typer.Option("--online", help="Fetch every cited URL (HEAD, then GET).")] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Write dist/<edition>/preflight.html and preflight.json.")
+    ] = False,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Check the laid-out pages and PDFs for layout and print problems (profile: preflight/profile.py)."""
+    from .preflight.run import preflight as run_preflight
+
+    results = _run(run_preflight, _project(project, out), editions or (), all_editions, online, report)
+    findings = [finding for result in results for finding in result.findings]
+    for finding in findings:
+        typer.echo(finding.line())
+    typer.echo(f"preflight: {len(findings)} findings in {len(results)} editions")
+    if strict and findings:
+        raise typer.Exit(1)
 
 
 @app.command("new-edition")

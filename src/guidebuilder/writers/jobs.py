@@ -23,11 +23,13 @@ class LayoutJob:
     document_id: str | None = None  # a stable XMP DocumentID (PDF/X writes a random one)
     bleed_mm: float | None = None  # the exact BleedBox, outside the TrimBox
     booklet: bool = True  # notes pages bring the page count to a multiple of 4 (not for a poster)
+    checks: tuple[str, ...] = ()  # preflight check groups to run on the result (preflight/inspect.py)
 
 
 @dataclass(frozen=True)
 class LaidOut:
-    """A finished PDF and its page count."""
+    """A finished PDF, its page count and its preflight findings."""
 
     data: bytes
     pages: int
+    findings: tuple = ()  # preflight.findings.Finding, plain data

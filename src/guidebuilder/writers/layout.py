@@ -77,7 +77,12 @@ def lay_out(job: LayoutJob) -> LaidOut:
     finisher = _print_finish(job.bleed_mm) if job.bleed_mm is not None else _tags_finish
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
-    return LaidOut(data, len(document.pages))
+    findings = ()
+    if job.checks:
+        from ..preflight.inspect import inspect  # after the layout: the warm-up imports WeasyPrint only
+
+        findings = inspect(job.checks, document.pages, data, job.html)
+    return LaidOut(data, len(document.pages), findings)
 
 
 def _tags_finish(document: object, pdf: object) -> None:

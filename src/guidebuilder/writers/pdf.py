@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..book import PRINT_ART, SCREEN_ART, Artwork
+from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS
 from ..render import SPARE_NOTES_PAGES, booklet_html, render_template
 from ..templates import find_file
 from .jobs import LayoutJob
@@ -45,6 +46,7 @@ def download_job(
         min_notes=book.meta.notes_pages_min,
         variant=DOWNLOAD_VARIANT,
         identifier=stable_id(book, kind),
+        checks=(PAGE_CHECKS,),
     )
 
 
@@ -60,7 +62,7 @@ def print_job(book: Book, project: Project) -> LayoutJob:
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/print")
     job = download_job(book, project, (css,), "print", PRINT_ART)
-    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM)
+    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM, checks=(PRINT_CHECKS,))
 
 
 def jobs(book: Book, project: Project) -> dict[str, LayoutJob]:

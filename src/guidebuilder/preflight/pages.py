@@ -1,0 +1,337 @@
+"""Checks on the laid-out pages: WeasyPrint's page boxes, walked by attribute in the layout worker
+(this module does not import WeasyPrint: layout.py hands it the document)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .findings import Finding, shorten
+from .profile import Profile
+
+PT = 0.75  # points per CSS pixel
+REGION_CLASSES = {"section", "back-matter"}  # an article per section, the sources and resources pages
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "caption"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A box on a page and the boxes it sits in (outermost first)."""
+
+    box: object
+    ancestors: tuple
+
+
+@dataclass(frozen=True)
+class QrTarget:
+    """A QR code on a page: where it is printed and the URL it should open."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    url: str
+
+
+def kind_of(box: object) -> str:
+    """The WeasyPrint box class name, e.g. 'TextBox'."""
+    return type(box).__name__
+
+
+def classes(box: object) -> set[str]:
+    """The class names of a box's element."""
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def box_pt(box: object) -> tuple[float, float, float, float]:
+    """A box's border box in points."""
+    return (
+        round(box.border_box_x() * PT, 1),
+        round(box.border_box_y() * PT, 1),
+        round(box.border_width() * PT, 1),
+        round(box.border_height() * PT, 1),
+    )
+
+
+def walk(box: object, ancestors: tuple = ()) -> Iterator[Placed]:
+    """Every box in the page's flow (not the running heads and page numbers), in document order."""
+    yield Placed(box, ancestors)
+    for child in getattr(box, "children", None) or ():
+        if kind_of(child) != "MarginBox":
+            yield from walk(child, (*ancestors, box))
+
+
+def is_text(placed: Placed) -> bool:
+    """A text box with visible characters, not a list marker."""
+    box = placed.box
+    return kind_of(box) == "TextBox" and bool(box.text.strip()) and not box.element_tag.endswith("::marker")
+
+
+def element_text(element: object) -> str:
+    """The text of an HTML element."""
+    return "".join(element.itertext())
+
+
+class PageChecks:
+    """The page checks of one laid-out document."""
+
+    def __init__(self, pages: list, profile: Profile):
+        self.pages = [page._page_box for page in pages]
+        self.profile = profile
+        self.boxes = [list(walk(page)) for page in self.pages]
+        self.regions = [self._regions(placed) for placed in self.boxes]
+
+    def run(self) -> list[Finding]:
+        """Every page check's findings."""
+        findings: list[Finding] = []
+        for index in range(len(self.pages)):
+            checks = (
+                self.stranded,
+                self.heading_at_foot,
+                self.widows_orphans,
+                self.overflow,
+                self.text_size,
+                self.hairline,
+            )
+            for check in checks:
+                findings += check(index)
+            findings += self.contrast(index)
+        return findings
+
+    def _regions(self, placed: list[Placed]) -> list[object]:
+        """The section or back-matter elements on a page, in order."""
+        found: list[object] = []
+        for item in placed:
+            if classes(item.box) & REGION_CLASSES and item.box.element not in found:
+                found.append(item.box.element)
+        return found
+
+    def _content_area(self, index: int) -> tuple[float, float, float, float]:
+        page = self.pages[index]
+        return page.content_box_x(), page.content_box_y(), page.width, page.height
+
+    def _lines(self, index: int) -> list[Placed]:
+        return [
+            p for p in self.boxes[index] if kind_of(p.box) == "LineBox" and not p.box.element_tag.endswith("::marker")
+        ]
+
+    def stranded(self, index: int) -> list[Finding]:
+        """A page holding only the end of a section that began earlier, mostly empty."""
+        regions = self.regions[index]
+        if index == 0 or len(regions) != 1 or regions[0] not in self.regions[index - 1]:
+            return []
+        if index + 1 < len(self.pages) and regions[0] in self.regions[index + 1]:
+            return []
+        lines = self._lines(index)
+        if not lines:
+            return []
+        _, top, _, height = self._content_area(index)
+        bottom = max(p.box.position_y + p.box.height for p in lines)
+        fill = (bottom - top) / height
+        if fill >= self.profile.min_fill:
+            return []
+        heading = regions[0].find(".//h2")
+        title = shorten(element_text(heading) if heading is not None else regions[0].get("id", ""))
+        first = lines[0].box
+        box = (
+            round(first.position_x * PT, 1),
+            round(top * PT, 1),
+            round(self.pages[index].width * PT, 1),
+            round((bottom - top) * PT, 1),
+        )
+        message = f'{len(lines)} lines of "{title}" alone on the page ({fill:.0%} full)'
+        return [Finding("stranded", message, index + 1, box)]
+
+    def _leaves(self, index: int) -> list[Placed]:
+        """What is printed in the flow: lines, images and empty boxes with a size (rules)."""
+        return [
+            p
+            for p in self.boxes[index]
+            if (kind_of(p.box) == "LineBox" and not p.box.element_tag.endswith("::marker"))
+            or "Replaced" in kind_of(p.box)
+            or (kind_of(p.box) == "BlockBox" and not p.box.children and p.box.border_height() > 0)
+        ]
+
+    def heading_at_foot(self, index: int) -> list[Finding]:
+        """A heading or block title as the last line of a page that is followed by more."""
+        leaves = self._leaves(index)
+        if not leaves or index + 1 == len(self.pages) or kind_of(leaves[-1].box) != "LineBox":
+            return []
+        last = leaves[-1]
+        for ancestor in reversed(last.ancestors):
+            element = getattr(ancestor, "element", None)
+            if element is None:
+                continue
+            if element.tag in HEADING_TAGS or "block-title" in classes(ancestor):
+                text = shorten(element_text(element))
+                message = f'"{text}" is the last thing on the page; what it introduces is on p.{index + 2}'
+                return [Finding("heading-at-foot", message, index + 1, box_pt(ancestor))]
+            if kind_of(ancestor) in {"BlockBox", "TableBox"} and element.tag not in {"span", "a"}:
+                break
+        return []
+
+    def _paragraph_lines(self, index: int) -> dict[object, tuple[object, int]]:
+        """Each paragraph (a block holding lines) on a page: its box and its number of lines there."""
+        found: dict[object, tuple[object, int]] = {}
+        for placed in self.boxes[index]:
+            children = getattr(placed.box, "children", None) or ()
+            lines = sum(1 for child in children if kind_of(child) == "LineBox")
+            if lines and getattr(placed.box, "element", None) is not None:
+                box, count = found.get(placed.box.element, (placed.box, 0))
+                found[placed.box.element] = (box, count + lines)
+        return found
+
+    def widows_orphans(self, index: int) -> list[Finding]:
+        """A paragraph split across this page and the next with fewer lines on either side than its CSS
+        orphans/widows or the profile's minimum, whichever is more."""
+        if index + 1 == len(self.pages):
+            return []
+        here, there = self._paragraph_lines(index), self._paragraph_lines(index + 1)
+        findings = []
+        for element in here.keys() & there.keys():
+            (box, first), (next_box, last) = here[element], there[element]
+            text = shorten(element_text(element), 30)
+            orphans = max(box.style["orphans"], self.profile.min_split_lines)
+            widows = max(next_box.style["widows"], self.profile.min_split_lines)
+            if first < orphans:
+                message = f'{first} line(s) of "{text}" at the page foot (at least {orphans})'
+                findings.append(Finding("orphan", message, index + 1, box_pt(box)))
+            if last < widows:
+                message = f'{last} line(s) of "{text}" at the top of the page (at least {widows})'
+                findings.append(Finding("widow", message, index + 2, box_pt(next_box)))
+        return sorted(findings, key=lambda f: (f.page, f.box))
+
+    def overflow(self, index: int) -> list[Finding]:
+        """Text or images beyond the page's text area, or beyond the block that holds them."""
+        left, _, width, _ = self._content_area(index)
+        right = left + width
+        tolerance = self.profile.overflow_tolerance_pt / PT
+        findings: list[Finding] = []
+        for placed in self.boxes[index]:
+            box = placed.box
+            if not (is_text(placed) or "Replaced" in kind_of(box)) or box.style["position"] == "absolute":
+                continue
+            holder = next(
+                (a for a in reversed(placed.ancestors) if kind_of(a) != "LineBox" and "Inline" not in kind_of(a)), None
+            )
+            x, end = box.border_box_x(), box.border_box_x() + box.border_width()
+            limit_left, limit_right = left, right
+            if holder is not None and kind_of(holder) != "PageBox":
+                limit_left = max(left, holder.border_box_x())
+                limit_right = min(right, holder.border_box_x() + holder.border_width())
+            if x < limit_left - tolerance or end > limit_right + tolerance:
+                beyond = max(limit_left - x, end - limit_right) * PT
+                what = shorten(box.text) if kind_of(box) == "TextBox" else "an image"
+                findings.append(
+                    Finding("overflow", f'"{what}" runs {beyond:.1f} pt beyond its box', index + 1, box_pt(box))
+                )
+        return findings
+
+    def text_size(self, index: int) -> list[Finding]:
+        """Text smaller than the minimum, reported once per page with the smallest example."""
+        small = [
+            p.box
+            for p in self.boxes[index]
+            if is_text(p) and p.box.style["font_size"] * PT < self.profile.min_text_pt - 0.01
+        ]
+        if not small:
+            return []
+        smallest = min(small, key=lambda b: b.style["font_size"])
+        size = smallest.style["font_size"] * PT
+        message = (
+            f"{len(small)} text runs below {self.profile.min_text_pt:g} pt, the smallest {size:.1f} pt "
+            f'("{shorten(smallest.text, 20)}")'
+        )
+        return [Finding("text-size", message, index + 1, box_pt(smallest))]
+
+    def hairline(self, index: int) -> list[Finding]:
+        """Borders thinner than the minimum rule weight."""
+        for placed in self.boxes[index]:
+            box = placed.box
+            widths = [getattr(box, f"border_{side}_width", 0) or 0 for side in ("top", "right", "bottom", "left")]
+            thin = [w * PT for w in widths if 0 < w * PT < self.profile.min_rule_pt - 0.001]
+            if thin:
+                message = f"a {min(thin):.2f} pt rule (minimum {self.profile.min_rule_pt:g} pt)"
+                return [Finding("hairline", message, index + 1, box_pt(box))]
+        return []
+
+    def contrast(self, index: int) -> list[Finding]:
+        """Text whose colour is too close to the background it is printed on."""
+        findings: list[Finding] = []
+        seen: set[tuple] = set()
+        for placed in self.boxes[index]:
+            if not is_text(placed):
+                continue
+            fg = srgb(placed.box.style["color"])
+            bg = background(placed.ancestors, self.pages[index])
+            if fg is None or bg is None or (fg, bg) in seen:
+                continue
+            ratio = contrast_ratio(fg, bg)
+            if ratio < self.profile.min_contrast:
+                seen.add((fg, bg))
+                message = (
+                    f'"{shorten(placed.box.text, 30)}": {hex_of(fg)} on {hex_of(bg)} is {ratio:.2f}:1 '
+                    f"(minimum {self.profile.min_contrast:g}:1)"
+                )
+                findings.append(Finding("contrast", message, index + 1, box_pt(placed.box)))
+        return findings
+
+    def qr_targets(self) -> list[QrTarget]:
+        """Every QR code (the image inside an element with data-qr) with its printed box and URL."""
+        targets: dict[tuple[int, str], QrTarget] = {}
+        for index, placed_boxes in enumerate(self.boxes):
+            for placed in placed_boxes:
+                if "Replaced" not in kind_of(placed.box):
+                    continue
+                owner = next((a.element for a in placed.ancestors if _data_qr(a)), None)
+                if owner is not None:
+                    url = owner.get("data-qr")
+                    targets.setdefault((index + 1, url), QrTarget(index + 1, box_pt(placed.box), url))
+        return list(targets.values())
+
+
+def _data_qr(box: object) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and bool(element.get("data-qr"))
+
+
+def srgb(color: object) -> tuple[float, float, float] | None:
+    """An opaque colour's sRGB components (0-1); None for transparent or non-sRGB colours."""
+    if color is None or getattr(color, "alpha", 0) < 0.5:
+        return None
+    try:
+        converted = color.to("srgb")
+    except (AttributeError, ValueError, TypeError):
+        return None
+    return tuple(round(min(1.0, max(0.0, c)), 4) for c in converted.coordinates)
+
+
+def background(ancestors: tuple, page: object) -> tuple[float, float, float] | None:
+    """The colour behind a box: the nearest opaque background of its ancestors, else the page's, else white."""
+    for ancestor in reversed(ancestors):
+        colour = srgb(ancestor.style["background_color"])
+        if colour is not None:
+            return colour
+    return srgb(page.style["background_color"]) or (1.0, 1.0, 1.0)
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def hex_of(rgb: tuple[float, float, float]) -> str:
+    """#rrggbb of sRGB components."""
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def check_pages(pages: list, profile: Profile) -> tuple[list[Finding], list[QrTarget]]:
+    """The page findings of a laid-out document and its QR codes."""
+    checks = PageChecks(pages, profile)
+    return checks.run(), checks.qr_targets()

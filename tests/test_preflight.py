@@ -1,0 +1,212 @@
+"""Preflight on fixture documents that each trigger one check, proved by the finding's page; the
+links check against a local HTTP server; the CLI and the report on the fixture project."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+import segno
+
+from guidebuilder.preflight.links import check_online
+from guidebuilder.preflight.profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE
+from guidebuilder.writers.jobs import LayoutJob
+from guidebuilder.writers.layout import lay_out
+
+from .conftest import run_cli
+
+PAGE_CSS = """@page { size: A5; margin: 20mm 15mm; }
+body { font: 10pt/1.4 serif; margin: 0; }
+h2, h3 { break-after: auto; margin: 0; font-size: 12pt; }
+.section + .section { break-before: page; }
+p { margin: 0; }"""
+FILLER = "<p>" + "Customs officers check goods and people at the border every day of the year. " * 6 + "</p>"
+
+
+def laid_out(tmp_path: Path, body: str, checks: tuple[str, ...] = (PAGE_CHECKS,), variant: str = "pdf/ua-1"):
+    """Lay out a small HTML document with the page checks; its findings."""
+    css = tmp_path / "page.css"
+    css.write_text(PAGE_CSS)
+    tail = '<div style="break-before: page"></div>' * 4  # three notes pages to drop and a back cover
+    html = f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>{body}{tail}</body></html>'
+    job = LayoutJob(
+        label="fixture",
+        html=html,
+        base_url=tmp_path.as_uri() + "/",
+        stylesheet=css,
+        extra_css=(),
+        roots=(tmp_path.resolve(),),
+        spare_pages=3,
+        min_notes=0,
+        variant=variant,
+        identifier="0" * 32,
+        checks=checks,
+    )
+    return lay_out(job)
+
+
+def kinds(result, kind: str) -> list:
+    return [f for f in result.findings if f.kind == kind]
+
+
+def test_stranded_tail_is_found_on_its_page(tmp_path):
+    spacer = '<div style="height: 150mm"></div>'
+    first = f'<article class="section" id="a"><h2>Key Qualifications</h2>{spacer}{FILLER}</article>'
+    second = '<article class="section" id="b"><h2>Training</h2>' + FILLER + "</article>"
+    result = laid_out(tmp_path, first + second)
+    stranded = kinds(result, "stranded")
+    assert [f.page for f in stranded] == [2]
+    assert '"Key Qualifications" alone on the page' in stranded[0].message
+
+
+def test_a_full_continuation_page_is_not_stranded(tmp_path):
+    first = '<article class="section" id="a"><h2>Key Qualifications</h2>' + FILLER * 14 + "</article>"
+    result = laid_out(tmp_path, first)
+    assert kinds(result, "heading-at-foot") == []
+    assert kinds(result, "stranded") == []
+
+
+def test_heading_at_the_page_foot(tmp_path):
+    body = '<article class="section" id="a"><h2>Pay</h2><div style="height: 150mm"></div>'
+    body += "<h3>How to apply</h3>" + FILLER + "</article>"
+    result = laid_out(tmp_path, body)
+    found = kinds(result, "heading-at-foot")
+    assert [f.page for f in found] == [1]
+    assert '"How to apply" is the last thing on the page' in found[0].message
+
+
+def test_overflowing_url(tmp_path):
+    url = "https://www.example.gov.uk/" + "very-long-path-segment-" * 8
+    body = FILLER + f'<p style="break-before: page; white-space: nowrap">{url}</p>'
+    found = kinds(laid_out(tmp_path, body), "overflow")
+    assert [f.page for f in found] == [2]
+    assert "beyond its box" in found[0].message
+
+
+def qr_block(url: str, size_mm: float, encoded: str | None = None) -> str:
+    svg = segno.make(encoded or url, error="m", micro=False).svg_inline(scale=1, border=4, omitsize=True)
+    return f'<div class="qr" data-qr="{url}" style="width:{size_mm}mm;height:{size_mm}mm">{svg}</div>'
+
+
+def test_qr_codes_too_small_or_wrong(tmp_path):
+    good = qr_block("https://example.org/careers", 25)
+    small = qr_block("https://example.org/apply-for-a-job-at-the-border", 9)
+    wrong = qr_block("https://example.org/a", 25, encoded="https://example.org/b")
+    page = '<div style="break-before: page"></div>'
+    body = good + page + small + page + wrong
+    found = kinds(laid_out(tmp_path, body), "qr")
+    assert [f.page for f in found] == [2, 3]
+    assert "mm modules (minimum 0.4 mm)" in found[0].message
+    assert "decodes to https://example.org/b, not https://example.org/a" in found[1].message
+
+
+def test_qr_code_without_quiet_zone(tmp_path):
+    svg = segno.make("https://example.org/careers", error="m").svg_inline(scale=1, border=0, omitsize=True)
+    code = f'<div class="qr" data-qr="https://example.org/careers" style="background:#fff;width:25mm">{svg}</div>'
+    body = f'<div style="background:#000;padding:1mm;width:27mm">{code}</div>'
+    found = kinds(laid_out(tmp_path, body), "qr")
+    assert [f.page for f in found] == [1]
+    assert "light margin" in found[0].message or "does not decode" in found[0].message
+
+
+def test_low_contrast_accent_and_small_text(tmp_path):
+    body = (
+        FILLER + '<div style="break-before: page; background: #eef2f4"><p style="color: #7fb5a2">Key points</p></div>'
+    )
+    body += '<p style="font-size: 6pt">as of 2025</p><p style="border-top: 0.1pt solid black">rule</p>'
+    result = laid_out(tmp_path, body)
+    contrast = kinds(result, "contrast")
+    assert [f.page for f in contrast] == [2]
+    assert "#7fb5a2 on #eef2f4" in contrast[0].message
+    assert [f.page for f in kinds(result, "text-size")] == [2]
+    assert [f.page for f in kinds(result, "hairline")] == [2]
+
+
+def test_malformed_and_plain_http_links(tmp_path):
+    body = '<p><a href="http://example.org/x">a</a> <a href="https://exa mple.org">b</a> <a href="https://ok.org">c</a></p>'
+    messages = [f.message for f in kinds(laid_out(tmp_path, body), "link")]
+    assert messages == ["not https: http://example.org/x", "malformed URL: https://exa mple.org"]
+
+
+def test_print_pdf_with_device_rgb(tmp_path):
+    result = laid_out(tmp_path, '<p style="color: #0b6e4f">text</p>', checks=(PRINT_CHECKS,))
+    found = kinds(result, "device-rgb")
+    assert [f.page for f in found] == [1]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/new-home")
+        elif self.path == "/no-head" and self.command == "HEAD":
+            self.send_response(405)
+        elif self.path in ("/ok", "/no-head", "/new-home"):
+            self.send_response(200)
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_HEAD = do_GET = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_online_links_broken_and_redirected(local_server):
+    urls = [f"{local_server}/ok", f"{local_server}/gone", f"{local_server}/moved", f"{local_server}/no-head"]
+    messages = [f.message for f in check_online(urls, PROFILE)]
+    assert messages == [f"{local_server}/gone answers 404", f"{local_server}/moved redirects (301) to /new-home"]
+
+
+def test_cli_preflight_report_and_strict(project, runner, tmp_path):
+    out = tmp_path / "dist"
+    built = run_cli(runner, "build", "en-GB", "-f", "pdf", "--out", str(out), "-C", str(project))
+    assert built.exit_code == 0, built.output
+    summary = built.stdout.strip().splitlines()[-1]
+    result = run_cli(runner, "preflight", "en-GB", "--report", "--out", str(out), "-C", str(project))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == f"preflight: {len(lines) - 1} findings in 1 editions"
+    page_findings = [line for line in lines[:-1] if ": device-rgb: " not in line and ": image-resolution: " not in line]
+    if page_findings:
+        assert summary.startswith(f"preflight: {len(page_findings)} findings (en-GB {len(page_findings)})")
+    else:
+        assert summary == "preflight: no findings"
+    edition = next(p.name for p in out.iterdir() if p.is_dir())
+    report = json.loads((out / edition / "preflight.json").read_text())
+    assert report["profile"]["min_text_pt"] == 7.0
+    page = (out / edition / "preflight.html").read_text()
+    assert "<h1>Preflight" in page and "http" not in page.split("<h2>Profile")[0].replace("https://", "")
+    pages_with_findings = [f for f in report["findings"] if f["page"]]
+    assert page.count("data:image/png;base64,") == len(pages_with_findings)
+    strict = run_cli(runner, "preflight", "--strict", "--out", str(out), "-C", str(project))
+    assert strict.exit_code == (1 if report["findings"] else 0)
+
+
+def test_orphan_beyond_the_profile_minimum(tmp_path):
+    body = (
+        '<div style="height: 164mm"></div><p style="orphans: 1; widows: 1">'
+        + "A line of text that wraps. " * 12
+        + "</p>"
+    )
+    found = [f for f in laid_out(tmp_path, body).findings if f.kind in ("orphan", "widow")]
+    assert [(f.kind, f.page) for f in found] == [("orphan", 1)]
+    assert found[0].message.startswith('1 line(s) of "A line of text')
