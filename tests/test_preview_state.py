@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder.preview.pages import PageImage, Words
+from guidebuilder.preflight.findings import Finding as PreflightFinding
+from guidebuilder.preview.pages import PageImage, PreviewPages, Words
 from guidebuilder.preview.state import Finding, PreviewState
 from guidebuilder.project import Project
 
@@ -31,7 +32,8 @@ class HeldPool:
         assert self.submitted[index][1].set_running_or_notify_cancel()
 
     def finish(self, index: int, text: str) -> None:
-        self.submitted[index][1].set_result((PageImage(1, text.encode(), 420.0, 595.0, (Words(text, 0, 0, 1, 0.1),)),))
+        page = PageImage(1, text.encode(), 420.0, 595.0, (Words(text, 0, 0, 1, 0.1),))
+        self.submitted[index][1].set_result(PreviewPages((page,), (PreflightFinding("overflow", "near the edge", 1),)))
 
 
 def pages_text(state: PreviewState) -> list[str]:
@@ -41,7 +43,7 @@ def pages_text(state: PreviewState) -> list[str]:
 @pytest.fixture
 def state(project: Path) -> tuple[PreviewState, HeldPool]:
     pool = HeldPool()
-    preview = PreviewState(Project.at(project), pool, lambda book, pages: [Finding("near the edge", len(pages))])
+    preview = PreviewState(Project.at(project), pool)
     preview.prefer("en-GB")
     return preview, pool
 
@@ -67,7 +69,7 @@ def test_newer_change_does_not_wait_for_a_stale_layout_and_discards_it(state, pr
     assert pages_text(preview) == ["newest"]
     view = preview.view("en-GB")
     assert view.pages_version == 1 and not view.laying_out
-    assert view.findings == (Finding("near the edge", 1),)
+    assert view.findings == (Finding("overflow: near the edge", 1),)  # the layout's preflight findings
 
 
 def test_unchanged_input_is_not_laid_out_again(state) -> None:

@@ -178,17 +178,19 @@ def build(
             else output.path
         )
         typer.echo(f"wrote {shown} ({output.size:,} bytes)")
-    typer.echo(_preflight_summary(outputs))
+    summary = _preflight_summary(outputs)
+    if summary or not quiet:
+        typer.echo(summary or "preflight: no findings")
 
 
 def _preflight_summary(outputs: list) -> str:  # noqa: ANN001
-    """One line: the preflight findings of the layouts this build made."""
+    """One line: the preflight findings of the layouts this build made (empty when there are none)."""
     counts: dict[str, int] = {}
     for output in outputs:
         if output.findings:
             counts[output.edition] = counts.get(output.edition, 0) + len(output.findings)
     if not counts:
-        return "preflight: no findings"
+        return ""
     listed = ", ".join(f"{edition} {count}" for edition, count in counts.items())
     return f"preflight: {sum(counts.values())} findings ({listed}); details: guidebuilder preflight {' '.join(counts)}"
 

@@ -33,14 +33,22 @@ class PageImage:
     words: tuple[Words, ...]
 
 
-def preview_pages(job: LayoutJob) -> tuple[PageImage, ...]:
-    """Every page of the job's PDF as an image with its text (runs in a worker)."""
+@dataclass(frozen=True)
+class PreviewPages:
+    """A laid-out edition: its page images and the preflight findings of its layout."""
+
+    pages: tuple[PageImage, ...]
+    findings: tuple = ()  # preflight.findings.Finding, plain data from the layout worker
+
+
+def preview_pages(job: LayoutJob) -> PreviewPages:
+    """Every page of the job's PDF as an image with its text, and its preflight findings (runs in a worker)."""
     import pypdfium2
 
     laid = run_layout(replace(job, variant=None))  # no PDF/UA conformance pass: nobody keeps this file
     document = pypdfium2.PdfDocument(laid.data)
     try:
-        return tuple(_page(document[i], i + 1) for i in range(len(document)))
+        return PreviewPages(tuple(_page(document[i], i + 1) for i in range(len(document))), laid.findings)
     finally:
         document.close()
 

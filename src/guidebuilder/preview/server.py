@@ -20,7 +20,7 @@ from ..errors import GuideError, UsageError
 from ..project import Project
 from ..render import render_template
 from ..workers import default_jobs, start_pool, stop_pool
-from .state import Preflight, PreviewState
+from .state import PreviewState
 from .watcher import only_content, watch
 
 HOST = "127.0.0.1"
@@ -54,15 +54,13 @@ class PortInUse(GuideError):
 class Preview:
     """The running preview: worker pool, state, watcher, builder thread and web server."""
 
-    def __init__(
-        self, project: Project, edition: str | None = None, port: int = 8000, preflight: Preflight | None = None
-    ):
+    def __init__(self, project: Project, edition: str | None = None, port: int = 8000):
         self.project = project
         self.first_edition = edition
         self.stop = threading.Event()
         self._dirty = threading.Event()
         self.pool = start_pool(default_jobs())  # forked before the socket exists, so workers never hold it
-        self.state = PreviewState(project, self.pool, preflight)
+        self.state = PreviewState(project, self.pool)
         try:
             if edition and edition not in self.state.editions:
                 raise UsageError(f"unknown edition {edition!r}; known editions: {', '.join(self.state.editions)}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -28,9 +27,6 @@ class Finding:
 
     message: str
     page: int | None = None
-
-
-Preflight = Callable[[Book, Sequence[PageImage]], Sequence[Finding]]
 
 
 @dataclass(frozen=True)
@@ -64,10 +60,9 @@ def text_view(book: Book, project: Project) -> bytes:
 class PreviewState:
     """The preview's model: refreshed from disk by refresh(), read by the server, waited on for changes."""
 
-    def __init__(self, project: Project, pool: ProcessPoolExecutor, preflight: Preflight | None = None):
+    def __init__(self, project: Project, pool: ProcessPoolExecutor):
         self.project = project
         self.pool = pool
-        self.preflight = preflight
         self.version = 0
         self.problems: tuple[str, ...] = ()
         # id -> country name, from the last guide that validated (until then, the edition files' names)
@@ -182,8 +177,9 @@ class PreviewState:
             if self._layouts[edition].generation != generation:
                 return
         try:
-            pages = future.result()
-            findings = tuple(self.preflight(book, pages)) if self.preflight else ()
+            laid = future.result()
+            pages = laid.pages
+            findings = tuple(Finding(f"{f.kind}: {f.message}", f.page) for f in laid.findings)
         except Exception as exc:  # noqa: BLE001
             with self._lock:
                 self._layouts[edition].key = ""  # try again on the next change
