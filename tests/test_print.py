@@ -24,12 +24,23 @@ SHEET = {"en-GB": (841.89, 595.28), "en-US": (792.0, 612.0)}
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> list:
     out = tmp_path_factory.mktemp("print")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        built = build(Project.at(REPO, out), EDITIONS, ["pdf", "print", "booklet"])
+        return build(Project.at(REPO, out), EDITIONS, ["pdf", "print", "booklet"])
+
+
+@pytest.fixture(scope="module")
+def outputs(built) -> dict[tuple[str, str], Path]:
     return {(o.edition, o.format): o.path for o in built}
+
+
+def test_print_preflight_of_the_real_guide_is_clean(built):
+    """The print checks (DeviceRGB, image resolution) ran on the print layouts and found nothing."""
+    printed = [o for o in built if o.format == "print"]
+    assert {o.edition for o in printed} == set(EDITIONS)
+    assert [f.line() for o in printed for f in o.findings] == []
 
 
 def test_saddle_order_of_eight_pages():

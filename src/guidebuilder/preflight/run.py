@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..build import select_editions, validate
 from ..project import Project
-from ..workers import default_jobs, run_layout, start_pool
+from ..workers import default_jobs, run_layout, worker_pool
 from ..writers.pdf import download_job, print_job
 from .findings import Finding
 from .links import check_online, cited_urls
@@ -37,24 +37,20 @@ def preflight(
 ) -> list[EditionCheck]:
     """Preflight the chosen editions (default: the default edition); report=True writes
     dist/<edition>/preflight.html and preflight.json."""
-    own_pool = pool is None
-    if own_pool:
-        pool = start_pool(default_jobs())
-    try:
-        checked = validate(project)
-        chosen = select_editions(checked.guide, editions, everything)
-        jobs = {e: (download_job(checked.books[e], project), print_job(checked.books[e], project)) for e in chosen}
-        futures = {e: [pool.submit(run_layout, job) for job in pair] for e, pair in jobs.items()}
-        results = []
-        for edition in chosen:
-            laid = [future.result() for future in futures[edition]]
-            found = [f for result in laid for f in result.findings]
-            if online:
-                found += check_online(cited_urls(jobs[edition][0].html), profile)
-            results.append(EditionCheck(edition, tuple(replace(f, edition=edition) for f in found), laid[0].data))
-    finally:
-        if own_pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+    if pool is None:
+        with worker_pool(default_jobs()) as own:
+            return preflight(project, editions, everything, online, report, own, profile)
+    checked = validate(project)
+    chosen = select_editions(checked.guide, editions, everything)
+    jobs = {e: (download_job(checked.books[e], project), print_job(checked.books[e], project)) for e in chosen}
+    futures = {e: [pool.submit(run_layout, job) for job in pair] for e, pair in jobs.items()}
+    results = []
+    for edition in chosen:
+        laid = [future.result() for future in futures[edition]]
+        found = [f for result in laid for f in result.findings]
+        if online:
+            found += check_online(cited_urls(jobs[edition][0].html), profile)
+        results.append(EditionCheck(edition, tuple(replace(f, edition=edition) for f in found), laid[0].data))
     if report:
         from ..writers.report import write_report
 
