@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
@@ -28,7 +29,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
     out = tmp_path_factory.mktemp("interface")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        built = build(Project.at(REPO, out), EDITIONS, ["pdf", "booklet", "epub"])
+        built = build(Project.at(REPO, out), EDITIONS, ["pdf", "booklet", "epub", "web", "poster"])
     return {(o.edition, o.format): o.path for o in built if o.edition}
 
 
@@ -55,6 +56,33 @@ def epub_texts(path: Path) -> list[str]:
                 texts.extend(t for t in (element.text, element.tail) if t and t.strip())
                 texts.extend(element.get(a) for a in READ_ATTRIBUTES if element.get(a))
     return texts
+
+
+class _PageText(HTMLParser):
+    """The text and read-aloud attributes of an HTML page, without its scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.skipping += tag in ("script", "style")
+        self.texts.extend(value for name, value in attrs if name in READ_ATTRIBUTES and value)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skipping -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and data.strip():
+            self.texts.append(data)
+
+
+def web_texts(path: Path) -> list[str]:
+    """Every text and read-aloud attribute of a web page."""
+    parser = _PageText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.texts
 
 
 def pdf_texts(path: Path) -> list[str]:
@@ -92,10 +120,10 @@ def test_the_comparison_finds_english_when_it_is_there():
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-@pytest.mark.parametrize("fmt", ["epub", "pdf", "booklet"])
+@pytest.mark.parametrize("fmt", ["epub", "pdf", "booklet", "web", "poster"])
 def test_no_english_interface_text(outputs, edition, fmt):
     path = outputs[edition, fmt]
-    texts = epub_texts(path) if fmt == "epub" else pdf_texts(path)
+    texts = {"epub": epub_texts, "web": web_texts}.get(fmt, pdf_texts)(path)
     language = GUIDE.editions[edition].language
-    assert len("".join(texts)) > 5000  # the whole document was read
+    assert len("".join(texts)) > (300 if fmt == "poster" else 5000)  # the whole document was read
     assert english_found(texts, language) == []
