@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,23 @@ def is_device_rgb(space: object, resources: DictionaryObject | None = None) -> b
     return False
 
 
+# A content stream needs the (slow) full parse only if it may set an RGB colour: rg/RG, an inline
+# image, or a colour space other than DeviceCMYK/DeviceGray set with cs/CS.
+_RGB_OPERATORS = re.compile(rb"(?<![^\s\]\)>])(?:rg|RG|BI)(?![^\s\[\(/<])")
+_SPACE_OPERATORS = re.compile(rb"(?<![^\s\]\)>])(?:cs|CS)(?![^\s\[\(/<])")
+_SPACES_SET = re.compile(rb"(/[^\s/\[\]()<>{}%]+)\s+(?:cs|CS)(?![^\s\[\(/<])")
+_NOT_RGB = {b"/DeviceCMYK", b"/DeviceGray"}
+
+
+def _may_paint_rgb(content: object) -> bool:
+    """Whether a content stream holds an operator that could paint in DeviceRGB."""
+    data = _resolve(content).get_data()
+    if _RGB_OPERATORS.search(data):
+        return True
+    names = _SPACES_SET.findall(data)
+    return len(names) != len(_SPACE_OPERATORS.findall(data)) or any(name not in _NOT_RGB for name in names)
+
+
 class _RgbScan:
     """Walks pages, forms, patterns, shadings, images and graphics states, once each."""
 
@@ -83,7 +101,7 @@ class _RgbScan:
             self.add(page, where, "transparency group in DeviceRGB")
 
     def stream(self, page: int, where: str, content: object, resources: DictionaryObject) -> None:
-        if content is None:
+        if content is None or not _may_paint_rgb(content):
             return
         for operands, operator in ContentStream(content, self.reader).operations:
             if operator in (b"rg", b"RG"):

@@ -24,6 +24,16 @@ def _xobjects(resources: object) -> Iterator[tuple[str, object]]:
             yield name, ref.get_object()
 
 
+def _has_images(resources: object, depth: int = 0) -> bool:
+    """Whether raster images are drawn through these resources (directly or in forms): else nothing to parse."""
+    for _, xobject in _xobjects(resources):
+        if xobject.get("/Subtype") == "/Image":
+            return True
+        if xobject.get("/Subtype") == "/Form" and depth < 8 and _has_images(xobject.get("/Resources"), depth + 1):
+            return True
+    return False
+
+
 def _multiply(a: list[float], b: list[float]) -> list[float]:
     """PDF matrix product a × b."""
     return [
@@ -69,7 +79,7 @@ class PdfChecks:
     def _image_ppi(
         self, content: object, resources: object, ctm: list[float], depth: int
     ) -> Iterator[tuple[str, float]]:
-        if content is None or depth > 8:
+        if content is None or depth > 8 or not _has_images(resources, depth):
             return
         xobjects = dict(_xobjects(resources))
         stack: list[list[float]] = []
