@@ -23,7 +23,7 @@ from .models import (
     SpellingTable,
     UiStrings,
 )
-from .translations import check_translations, load_translations
+from .translations import Catalog, check_translations, load_catalogs, translate
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Guide:
     spellings: Mapping[str, SpellingTable] = field(default_factory=lambda: MappingProxyType({}))
     glossaries: Mapping[str, Glossary] = field(default_factory=lambda: MappingProxyType({}))
     words: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    catalogs: Mapping[str, Catalog] = field(default_factory=lambda: MappingProxyType({}))
 
     def variety(self, edition: Edition) -> str:
         """The spelling variety an edition is printed in: its `spelling` field, else its id."""
@@ -65,7 +66,7 @@ class Guide:
         text = self.texts.get(language)
         if language == self.meta.language or text is None:
             return self.meta
-        return self.meta.model_copy(update=text.model_dump(exclude={"source_hash"}))
+        return self.meta.model_copy(update=text.model_dump())
 
     def section_origin(self, section_id: str, language: str | None = None) -> Origin:
         """The file a section (or its translation) came from."""
@@ -89,19 +90,21 @@ def load_guide(root: Path) -> Guide:
     sections = load_section_files(reader, root / "sections", Section, "section", origins)
     editions = _load_editions(reader, root, origins)
     strings = _load_strings(reader, root, origins)
-    translations, texts = load_translations(reader, root, origins)
+    catalogs = load_catalogs(reader, root)
     spellings = _load_by_stem(reader, root / "spelling", SpellingTable, "spelling", origins)
     glossaries = _load_by_stem(reader, root / "glossary", Glossary, "glossary", origins)
     words = _load_words(reader, root / "words")
     if meta is not None:
         _check_cross_file(reader, root, meta, sections, editions, strings, origins)
         _check_varieties(reader, meta, editions, {p.stem for p in (root / "spelling").glob("*.yaml")}, origins)
-        for language, translated in translations.items():
-            _check_sections(reader, root, translated, editions, origins, f"section:{language}")
-        check_translations(reader, root, meta, sections, editions, translations, texts, origins)
+        check_translations(reader, root, meta, editions, catalogs)
     if reader.problems:
         raise ContentError(reader.problems)
     ordered = tuple(sections[sid] for sid in meta.sections)
+    translations, texts = {}, {}
+    for language, catalog in catalogs.items():
+        translations[language], texts[language], more = translate(catalog, ordered, meta, origins)
+        origins.update(more)
     return Guide(
         root,
         meta,
@@ -114,6 +117,7 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(spellings),
         MappingProxyType(glossaries),
         MappingProxyType(words),
+        MappingProxyType(catalogs),
     )
 
 

@@ -65,7 +65,7 @@ def body_pieces(body: str) -> list[tuple[str, str, int]]:
 def join_body(pieces: list[tuple[str, str, int]], texts: list[str]) -> str:
     """The body with its units' texts replaced by texts (one per unit, in order)."""
     out = []
-    for (literal, _, _), text in zip(pieces, [*texts, ""]):
+    for (literal, _, _), text in zip(pieces, [*texts, ""], strict=True):
         out.append(literal + text)
     return "".join(out)
 
@@ -176,12 +176,12 @@ def placeholder_note(unit: Unit) -> str | None:
 
 def write_po(path: Any, language: str, units: list[Unit], entries: list[Entry], obsolete: list[Entry] = ()) -> None:
     """Write a PO file (UTF-8, with header and plural forms) for these units and entries."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from babel.messages.catalog import Catalog, Message
-
-    FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
     from babel.messages.pofile import write_po as babel_write
+
+    fixed_date = datetime(2026, 1, 1, tzinfo=UTC)
 
     catalog = Catalog(
         locale=language,
@@ -195,8 +195,8 @@ def write_po(path: Any, language: str, units: list[Unit], entries: list[Entry], 
         language_team=f"{language} <https://example.invalid>",
         last_translator="guidebuilder translations export",
     )
-    catalog.creation_date = catalog.revision_date = FIXED_DATE  # a re-export changes only what changed
-    for unit, entry in zip(units, entries):
+    catalog.creation_date = catalog.revision_date = fixed_date  # a re-export changes only what changed
+    for unit, entry in zip(units, entries, strict=True):
         note = placeholder_note(unit)
         catalog.add(
             unit.text,
@@ -214,45 +214,56 @@ def write_po(path: Any, language: str, units: list[Unit], entries: list[Entry], 
 
 
 def read_po(text: str) -> dict[str, Entry]:
-    """The entries of a PO file by msgctxt, each with the line of its msgstr."""
+    """The entries of a PO file by msgctxt, each with the line of its msgstr and its previous msgid."""
     from io import BytesIO
 
     from babel.messages.pofile import read_po as babel_read
 
     catalog = babel_read(BytesIO(text.encode("utf-8")), abort_invalid=True)
-    lines = _msgstr_lines(text)
+    lines, previous = _scan(text)
     entries = {}
     for message in catalog:
-        if not message.id or message.context is None:
+        if not message.id or message.context is None or not isinstance(message.id, str):
             continue
-        previous = message.previous_id[0] if isinstance(message.previous_id, (list, tuple)) and message.previous_id else None
         entries[message.context] = Entry(
             message.context,
             message.id,
             message.string or "",
             message.fuzzy,
-            previous or None,
+            previous.get(message.context),
             lines.get(message.context, 0),
         )
     return entries
 
 
-def _msgstr_lines(text: str) -> dict[str, int]:
-    """The line of each msgstr's first text line, by msgctxt."""
+def _scan(text: str) -> tuple[dict[str, int], dict[str, str]]:
+    """By msgctxt: the line of each msgstr's first text line, and the previous msgid (`#| msgid`, which
+    Babel's reader skips)."""
     from babel.messages.pofile import denormalize
 
     lines: dict[str, int] = {}
-    context, gathering, start = None, False, 0
+    previous: dict[str, str] = {}
+    context: list[str] | None = None
+    before: list[str] = []
     rows = text.split("\n")
     for number, row in enumerate(rows, 1):
-        if row.startswith("msgctxt "):
-            context, gathering = [row[8:]], True
-        elif gathering and row.startswith('"'):
+        if row.startswith("#| msgid "):
+            before = [row[9:]]
+        elif row.startswith('#| "') and before:
+            before.append(row[3:])
+        elif row.startswith("msgctxt "):
+            context = [row[8:]]
+        elif context is not None and row.startswith('"') and context[-1] is not None:
             context.append(row)
         elif row.startswith("msgid "):
-            gathering = False
+            context = context and [*context, None]
         elif row.startswith("msgstr") and context is not None:
-            start = number + (1 if row.rstrip().endswith('""') and number < len(rows) and rows[number].startswith('"') else 0)
-            lines[denormalize("\n".join(context))] = start
-            context = None
-    return lines
+            name = denormalize("\n".join(c for c in context if c is not None))
+            continued = row.rstrip().endswith('""') and number < len(rows) and rows[number].startswith('"')
+            lines[name] = number + (1 if continued else 0)
+            if before:
+                previous[name] = denormalize("\n".join(before))
+            context, before = None, []
+        elif not row.strip():
+            context, before = None, []
+    return lines, previous
