@@ -182,3 +182,21 @@ def test_new_language_starts_untranslated(runner, guide_copy: Path):
     assert re.search(r"^es\s+\d+\s+0 \(0%\)\s+0\s+\d+$", status.stdout, re.M), status.stdout
     again = run_cli(runner, "new-language", "es", "-C", str(guide_copy))
     assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_an_entry_without_context_is_an_error_and_an_unknown_one_a_warning(runner, guide_copy: Path):
+    path = guide_copy / "guide" / "translations" / "fr.po"
+    text = path.read_text(encoding="utf-8").replace('msgctxt "training/title"', 'msgctxt "training/old"')
+    path.write_text(text + '\nmsgid "x"\nmsgstr "y"\n', encoding="utf-8")
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 1
+    stray = len(text.split("\n")) + 1
+    assert f"guide/translations/fr.po:{stray}: entry without msgctxt" in result.stderr
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 0, result.stderr
+    assert re.search(
+        r"^guide/translations/fr\.po:\d+: training/old: warning: no longer in the source", result.stderr, re.M
+    )
+    export(load_guide(guide_copy / "guide"), "fr")
+    assert '#~ msgctxt "training/old"' in path.read_text(encoding="utf-8")

@@ -267,3 +267,17 @@ def _scan(text: str) -> tuple[dict[str, int], dict[str, str]]:
         elif not row.strip():
             context, before = None, []
     return lines, previous
+
+
+def stray_lines(text: str) -> list[int]:
+    """The lines of msgids not preceded by a msgctxt (the header's empty msgid excepted)."""
+    rows = text.split("\n")
+    msgids = [n for n, row in enumerate(rows, 1) if row.startswith("msgid ")]
+    if msgids and rows[msgids[0] - 1] == 'msgid ""':
+        msgids = msgids[1:]
+    found = []
+    for number in msgids:
+        previous = next((r for r in reversed(rows[: number - 1]) if not r.startswith('"')), "")
+        if not previous.startswith("msgctxt "):
+            found.append(number)
+    return found

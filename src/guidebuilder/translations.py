@@ -23,6 +23,7 @@ from .po import (
     read_po,
     replace_texts,
     section_units,
+    stray_lines,
     translated_origin,
     write_po,
 )
@@ -82,6 +83,8 @@ def load_catalogs(reader: Reader, root: Path) -> dict[str, Catalog]:
             continue
         for entry in entries.values():
             _check_placeholders(reader, path, entry)
+        for line in stray_lines(text):
+            reader.problem(path, line, "", "entry without msgctxt: every unit names its section and path")
         catalogs[language] = Catalog(language, reader.name(path), entries)
     return catalogs
 
@@ -107,7 +110,7 @@ def check_translations(reader: Reader, root: Path, meta: GuideMeta, editions: di
                 path,
                 0,
                 "",
-                f"missing translation ({', '.join(edition_ids)} need it); "
+                f"missing translation (needed by {', '.join(edition_ids)}); "
                 f"write it with `guidebuilder new-language {language}`",
             )
 
@@ -176,7 +179,18 @@ def translation_warnings(guide: Guide) -> list[Problem]:
     """Per language: how much is translated, and each fuzzy or untranslated unit at its source line."""
     found = []
     units = source_units(guide.sections, guide.meta, guide.origins)
+    contexts = {u.context for u in units}
     for language, catalog in sorted(guide.catalogs.items()):
+        for context in catalog.entries.keys() - contexts:
+            entry = catalog.entries[context]
+            found.append(
+                Problem(
+                    catalog.path,
+                    entry.line,
+                    context,
+                    "warning: no longer in the source; `translations export` moves it to the obsolete entries",
+                )
+            )
         states = [catalog.state(u) for u in units]
         if all(s == "translated" for s in states):
             continue
