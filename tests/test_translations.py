@@ -51,7 +51,7 @@ def test_missing_translation_fails_check(runner, project: Path):
     add_french(project).unlink()
     result = run_cli(runner, "check", "-C", str(project))
     assert result.exit_code == 1
-    assert "guide/translations/fr.po: missing translation (fr-CA need it); write it with" in result.stderr
+    assert "guide/translations/fr.po: missing translation (needed by fr-CA); write it with" in result.stderr
 
 
 def test_missing_interface_string_fails_check(runner, project: Path):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -174,7 +175,9 @@ def placeholder_note(unit: Unit) -> str | None:
     return f"Keep the placeholders as written ({names}): each edition fills them in (agency, country, job title)."
 
 
-def write_po(path: Any, language: str, units: list[Unit], entries: list[Entry], obsolete: list[Entry] = ()) -> None:
+def write_po(
+    path: Path, language: str, units: list[Unit], entries: list[Entry], obsolete: Sequence[Entry] = ()
+) -> None:
     """Write a PO file (UTF-8, with header and plural forms) for these units and entries."""
     from datetime import UTC, datetime
 

@@ -14,6 +14,7 @@ from .models import Edition, GuideMeta, GuideText, Section
 from .po import (
     GUIDE,
     KEYWORD_SEPARATOR,
+    PLACEHOLDER,
     Entry,
     Unit,
     body_pieces,
@@ -90,14 +91,15 @@ def load_catalogs(reader: Reader, root: Path) -> dict[str, Catalog]:
 
 
 def _check_placeholders(reader: Reader, path: Path, entry: Entry) -> None:
-    from .po import PLACEHOLDER
-
+    """A translation keeps exactly the placeholders of its source text."""
     if entry.string and set(PLACEHOLDER.findall(entry.source)) != set(PLACEHOLDER.findall(entry.string)):
         want = ", ".join(sorted(set(PLACEHOLDER.findall(entry.source)))) or "none"
         reader.problem(path, entry.line, entry.context, f"the translation must keep the placeholders ({want})")
 
 
-def check_translations(reader: Reader, root: Path, meta: GuideMeta, editions: dict[str, Edition], catalogs) -> None:
+def check_translations(
+    reader: Reader, root: Path, meta: GuideMeta, editions: dict[str, Edition], catalogs: Mapping[str, Catalog]
+) -> None:
     """Every language an edition uses has a PO file."""
     needed: dict[str, list[str]] = {}
     for edition in editions.values():
