@@ -200,3 +200,13 @@ def test_an_entry_without_context_is_an_error_and_an_unknown_one_a_warning(runne
     )
     export(load_guide(guide_copy / "guide"), "fr")
     assert '#~ msgctxt "training/old"' in path.read_text(encoding="utf-8")
+
+
+def test_new_language_works_beside_a_new_edition_still_to_fill_in(runner, guide_copy: Path):
+    assert run_cli(runner, "new-edition", "es-US", "-C", str(guide_copy)).exit_code == 0
+    result = run_cli(runner, "new-language", "es", "-C", str(guide_copy))
+    assert result.exit_code == 0, result.output
+    assert "wrote es.po" in result.stdout
+    for bad in ("xx", "en"):
+        refused = run_cli(runner, "new-language", bad, "-C", str(guide_copy))
+        assert refused.exit_code == 2 and refused.stderr.startswith("error: "), refused.output

@@ -225,10 +225,10 @@ translations_app = typer.Typer(help="Translators' PO files: export (update), sta
 app.add_typer(translations_app, name="translations")
 
 
-def _guide(project: Path):  # noqa: ANN202
-    from .guide import load_guide
+def _source(project: Path):  # noqa: ANN202
+    from .guide import load_source
 
-    return _run(load_guide, _project(project).guide_dir)
+    return _run(load_source, _project(project).guide_dir)
 
 
 @translations_app.command("export")
@@ -238,7 +238,7 @@ def translations_export(
     """Write or update guide/translations/<lang>.po: changed units become fuzzy, new ones untranslated."""
     from .translations import export, status_line
 
-    path, states = _run(export, _guide(project), language)
+    path, states = _run(export, _source(project), language)
     typer.echo(f"wrote {path.name}: {status_line(language, states)}")
 
 
@@ -247,7 +247,7 @@ def translations_status(project: ProjectOption = Path(".")) -> None:
     """How much of each language is translated, fuzzy or untranslated."""
     from .translations import source_units
 
-    guide = _guide(project)
+    guide = _source(project)
     units = source_units(guide.sections, guide.meta, guide.origins)
     typer.echo(f"{'language':<10}{'units':>7}{'translated':>12}{'fuzzy':>7}{'untranslated':>14}")
     for language, catalog in sorted(guide.catalogs.items()):
@@ -266,7 +266,7 @@ def translations_diff(
     """For each fuzzy unit: the source's change since it was translated, word by word ([-old-] {+new+})."""
     from .translations import fuzzy_changes, word_diff
 
-    for unit, before, after in fuzzy_changes(_guide(project), language):
+    for unit, before, after in fuzzy_changes(_source(project), language):
         typer.echo(f"{unit.path}:{unit.line}: {unit.context}\n  {word_diff(before, after)}")
 
 
@@ -277,7 +277,7 @@ def new_language(
     """Start guide/translations/<lang>.po (every unit untranslated) and guide/strings/<lang>.yaml (marked TODO)."""
     from .translations import new_language as run_new_language
 
-    for path in _run(run_new_language, _guide(project), language):
+    for path in _run(run_new_language, _source(project), language):
         typer.echo(f"wrote {path.name}")
 
 

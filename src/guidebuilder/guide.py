@@ -121,6 +121,39 @@ def load_guide(root: Path) -> Guide:
     )
 
 
+@dataclass(frozen=True)
+class SourceText:
+    """What translators' commands need: the source sections and guide texts and the PO catalogs, without
+    the editions (a new edition still marked TODO must not stop `new-language`)."""
+
+    root: Path
+    meta: GuideMeta
+    sections: tuple[Section, ...]
+    origins: Mapping[str, Origin]
+    catalogs: Mapping[str, Catalog]
+
+
+def load_source(root: Path) -> SourceText:
+    """Read the source text and the PO files; raise ContentError listing every problem in them."""
+    root = root.resolve()
+    reader = Reader(root)
+    if not (root / "guide.yaml").is_file():
+        raise ContentError([Problem(reader.name(root / "guide.yaml"), 0, "", "file not found")])
+    origins: dict[str, Origin] = {}
+    meta = _load_meta(reader, root, origins)
+    sections = load_section_files(reader, root / "sections", Section, "section", origins)
+    catalogs = load_catalogs(reader, root)
+    if meta is not None:
+        for index, sid in enumerate(meta.sections):
+            if sid not in sections and not reader.problems:
+                line = origins["guide"].line(("sections", index))
+                reader.problem(origins["guide"].path, line, f"sections.{index}", f"no section with id '{sid}'")
+    if reader.problems:
+        raise ContentError(reader.problems)
+    ordered = tuple(sections[sid] for sid in meta.sections)
+    return SourceText(root, meta, ordered, MappingProxyType(origins), MappingProxyType(catalogs))
+
+
 NAMES = {
     "spelling": (re.compile(r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$"), "a spelling variety such as en-GB"),
     "glossary": (re.compile(r"^[a-z]{2,3}$"), "a language code such as de"),

@@ -31,7 +31,7 @@ from .po import (
 from .types import check_language
 
 if TYPE_CHECKING:
-    from .guide import Guide
+    from .guide import Guide, SourceText
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def status_line(language: str, states: list[str]) -> str:
     )
 
 
-def export(guide: Guide, language: str) -> tuple[Path, list[str]]:
+def export(guide: Guide | SourceText, language: str) -> tuple[Path, list[str]]:
     """Write (or update, like msgmerge) the language's PO file for the current source; its units' states."""
     units = source_units(guide.sections, guide.meta, guide.origins)
     path = po_path(guide.root, language)
@@ -228,7 +228,7 @@ def export(guide: Guide, language: str) -> tuple[Path, list[str]]:
     return path, [catalog.state(u) for u in units]
 
 
-def fuzzy_changes(guide: Guide, language: str) -> list[tuple[Unit, str, str]]:
+def fuzzy_changes(guide: Guide | SourceText, language: str) -> list[tuple[Unit, str, str]]:
     """Each fuzzy unit with the source it was translated from and the current source."""
     catalog = guide.catalogs.get(language)
     if catalog is None:
@@ -259,11 +259,16 @@ def word_diff(before: str, after: str) -> str:
     return " ".join(out)
 
 
-def new_language(guide: Guide, language: str) -> list[Path]:
+def new_language(guide: Guide | SourceText, language: str) -> list[Path]:
     """A PO file with every unit untranslated, and a copy of the English interface strings marked TODO."""
     from .errors import UsageError
 
-    check_language(language)
+    try:
+        check_language(language)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if language == guide.meta.language:
+        raise UsageError(f"'{language}' is the language of the source (guide.yaml language)")
     path = po_path(guide.root, language)
     if path.exists():
         raise UsageError(f"{path} already exists; update it with `guidebuilder translations export {language}`")
