@@ -10,7 +10,7 @@ FORMATS ?= pdf print booklet epub web
 
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libenchant-2-2 libzbar0 \
                hunspell-en-us hunspell-en-gb hunspell-en-ca hunspell-en-au hunspell-fr hunspell-de-de
-TEST_DEBS := poppler-utils chromium
+TEST_DEBS := poppler-utils chromium gettext
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
@@ -18,9 +18,9 @@ SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) $(wildcard guide/spel
           $(shell find layouts src/guidebuilder -type f -not -name '*.pyc' 2>/dev/null)
 out = dist/$(1)/$(SLUG)-$(1).pdf
 lang = $(firstword $(subst -, ,$(1)))
-# What one edition is made from: its file, the shared source, and its language's strings and translations.
+# What one edition is made from: its file, the shared source, and its language's strings and PO file.
 inputs = guide/editions/$(1).yaml guide/strings/$(call lang,$(1)).yaml \
-         $(wildcard guide/translations/$(call lang,$(1))/*) $(SHARED)
+         $(wildcard guide/translations/$(call lang,$(1)).po) $(SHARED)
 
 # Which editions `make edition` builds: EDITION=fr-CA (one) or COUNTRY=ca (all of a country).
 ifdef EDITION

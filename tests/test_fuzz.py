@@ -25,7 +25,7 @@ from guidebuilder.errors import ContentError
 from guidebuilder.guide import load_guide
 from guidebuilder.models import Edition, GuideMeta, Section
 from guidebuilder.resolve import resolve_all
-from guidebuilder.translations import stale_translations
+from guidebuilder.translations import translation_warnings
 from guidebuilder.warnings import stale_figures, undated_numbers
 from guidebuilder.yamlpos import parse_yaml
 
@@ -134,7 +134,7 @@ def load_and_resolve(root: Path) -> None:
         assert exc.problems and all(isinstance(p.line, int) and str(p) for p in exc.problems)
         return
     problems = resolve_all(guide, BUILD_DATE)[1] + stale_figures(guide, BUILD_DATE) + undated_numbers(guide)
-    problems += stale_translations(guide)
+    problems += translation_warnings(guide)
     assert all(str(p) for p in problems)
 
 

@@ -77,7 +77,7 @@ def test_an_edition_file_rebuilds_only_that_edition(project: Path):
 def test_a_language_file_rebuilds_the_editions_in_that_language(project: Path):
     touch(project, "guide/strings/fr.yaml")
     assert builds(project, "editions") == [command("fr-CA")]
-    touch(project, "guide/translations/de/guide.yaml")
+    touch(project, "guide/translations/de.po")
     assert builds(project, "editions") == [command("de-DE", "fr-CA")]
 
 

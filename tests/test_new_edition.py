@@ -105,7 +105,9 @@ def test_a_language_without_strings_or_translations_is_named(runner, project: Pa
     assert "note: Spanish ('es') has no interface strings yet: copy guide/strings/en.yaml to guide/strings/es.yaml" in (
         result.stdout
     )
-    assert "note: Spanish ('es') has no translation of the guide yet: add guide/translations/es/" in result.stdout
+    assert (
+        "note: Spanish ('es') has no translation of the guide yet: run `guidebuilder new-language es`" in result.stdout
+    )
     made = yaml.safe_load((project / "guide" / "editions" / "es-MX.yaml").read_text(encoding="utf-8"))
     assert (made["paper"], made["currency"]) == ("half-letter", "MXN")
     assert "note:" not in run_cli(runner, "new-edition", "en-NZ", "-C", str(project)).stdout

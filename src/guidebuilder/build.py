@@ -20,7 +20,7 @@ from .project import Project
 from .publish import publish
 from .resolve import resolve_all
 from .spellcheck import spelling_problems
-from .translations import stale_translations
+from .translations import translation_warnings
 from .warnings import stale_figures, undated_numbers
 from .workers import pool_size, run_layout, worker_pool
 from .writers import DEFAULT_FORMATS, FORMATS
@@ -95,7 +95,7 @@ def validate(project: Project, strict: bool = False, proofread: bool = False) ->
     guide = load_guide(project.guide_dir)
     today = build_date(project)
     books, problems = resolve_all(guide, today)
-    warnings = stale_figures(guide, today) + undated_numbers(guide) + stale_translations(guide)
+    warnings = stale_figures(guide, today) + undated_numbers(guide) + translation_warnings(guide)
     if proofread and not problems:
         warnings = sorted(warnings + spelling_problems(guide, books) + glossary_problems(guide, books))
     if strict:

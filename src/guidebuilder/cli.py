@@ -221,6 +221,66 @@ def preflight(
         raise typer.Exit(1)
 
 
+translations_app = typer.Typer(help="Translators' PO files: export (update), status, diff.", no_args_is_help=True)
+app.add_typer(translations_app, name="translations")
+
+
+def _source(project: Path):  # noqa: ANN202
+    from .guide import load_source
+
+    return _run(load_source, _project(project).guide_dir)
+
+
+@translations_app.command("export")
+def translations_export(
+    language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
+) -> None:
+    """Write or update guide/translations/<lang>.po: changed units become fuzzy, new ones untranslated."""
+    from .translations import export, status_line
+
+    path, states = _run(export, _source(project), language)
+    typer.echo(f"wrote {path.name}: {status_line(language, states)}")
+
+
+@translations_app.command("status")
+def translations_status(project: ProjectOption = Path(".")) -> None:
+    """How much of each language is translated, fuzzy or untranslated."""
+    from .translations import source_units
+
+    guide = _source(project)
+    units = source_units(guide.sections, guide.meta, guide.origins)
+    typer.echo(f"{'language':<10}{'units':>7}{'translated':>12}{'fuzzy':>7}{'untranslated':>14}")
+    for language, catalog in sorted(guide.catalogs.items()):
+        states = [catalog.state(u) for u in units]
+        done = states.count("translated")
+        typer.echo(
+            f"{language:<10}{len(units):>7}{f'{done} ({100 * done // len(units)}%)':>12}"
+            f"{states.count('fuzzy'):>7}{states.count('untranslated'):>14}"
+        )
+
+
+@translations_app.command("diff")
+def translations_diff(
+    language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
+) -> None:
+    """For each fuzzy unit: the source's change since it was translated, word by word ([-old-] {+new+})."""
+    from .translations import fuzzy_changes, word_diff
+
+    for unit, before, after in fuzzy_changes(_source(project), language):
+        typer.echo(f"{unit.path}:{unit.line}: {unit.context}\n  {word_diff(before, after)}")
+
+
+@app.command("new-language")
+def new_language(
+    language: Annotated[str, typer.Argument(help="Language code, e.g. es.")], project: ProjectOption = Path(".")
+) -> None:
+    """Start guide/translations/<lang>.po (every unit untranslated) and guide/strings/<lang>.yaml (marked TODO)."""
+    from .translations import new_language as run_new_language
+
+    for path in _run(run_new_language, _source(project), language):
+        typer.echo(f"wrote {path.name}")
+
+
 @app.command("new-edition")
 def new_edition(
     tag: Annotated[str, typer.Argument(help="The new edition's BCP 47 tag, language-REGION, e.g. en-NZ.")],

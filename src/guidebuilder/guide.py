@@ -23,7 +23,7 @@ from .models import (
     SpellingTable,
     UiStrings,
 )
-from .translations import check_translations, load_translations
+from .translations import Catalog, check_translations, load_catalogs, translate
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Guide:
     spellings: Mapping[str, SpellingTable] = field(default_factory=lambda: MappingProxyType({}))
     glossaries: Mapping[str, Glossary] = field(default_factory=lambda: MappingProxyType({}))
     words: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    catalogs: Mapping[str, Catalog] = field(default_factory=lambda: MappingProxyType({}))
 
     def variety(self, edition: Edition) -> str:
         """The spelling variety an edition is printed in: its `spelling` field, else its id."""
@@ -65,7 +66,7 @@ class Guide:
         text = self.texts.get(language)
         if language == self.meta.language or text is None:
             return self.meta
-        return self.meta.model_copy(update=text.model_dump(exclude={"source_hash"}))
+        return self.meta.model_copy(update=text.model_dump())
 
     def section_origin(self, section_id: str, language: str | None = None) -> Origin:
         """The file a section (or its translation) came from."""
@@ -89,19 +90,21 @@ def load_guide(root: Path) -> Guide:
     sections = load_section_files(reader, root / "sections", Section, "section", origins)
     editions = _load_editions(reader, root, origins)
     strings = _load_strings(reader, root, origins)
-    translations, texts = load_translations(reader, root, origins)
+    catalogs = load_catalogs(reader, root)
     spellings = _load_by_stem(reader, root / "spelling", SpellingTable, "spelling", origins)
     glossaries = _load_by_stem(reader, root / "glossary", Glossary, "glossary", origins)
     words = _load_words(reader, root / "words")
     if meta is not None:
         _check_cross_file(reader, root, meta, sections, editions, strings, origins)
         _check_varieties(reader, meta, editions, {p.stem for p in (root / "spelling").glob("*.yaml")}, origins)
-        for language, translated in translations.items():
-            _check_sections(reader, root, translated, editions, origins, f"section:{language}")
-        check_translations(reader, root, meta, sections, editions, translations, texts, origins)
+        check_translations(reader, root, meta, editions, catalogs)
     if reader.problems:
         raise ContentError(reader.problems)
     ordered = tuple(sections[sid] for sid in meta.sections)
+    translations, texts = {}, {}
+    for language, catalog in catalogs.items():
+        translations[language], texts[language], more = translate(catalog, ordered, meta, origins)
+        origins.update(more)
     return Guide(
         root,
         meta,
@@ -114,7 +117,41 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(spellings),
         MappingProxyType(glossaries),
         MappingProxyType(words),
+        MappingProxyType(catalogs),
     )
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """What translators' commands need: the source sections and guide texts and the PO catalogs, without
+    the editions (a new edition still marked TODO must not stop `new-language`)."""
+
+    root: Path
+    meta: GuideMeta
+    sections: tuple[Section, ...]
+    origins: Mapping[str, Origin]
+    catalogs: Mapping[str, Catalog]
+
+
+def load_source(root: Path) -> SourceText:
+    """Read the source text and the PO files; raise ContentError listing every problem in them."""
+    root = root.resolve()
+    reader = Reader(root)
+    if not (root / "guide.yaml").is_file():
+        raise ContentError([Problem(reader.name(root / "guide.yaml"), 0, "", "file not found")])
+    origins: dict[str, Origin] = {}
+    meta = _load_meta(reader, root, origins)
+    sections = load_section_files(reader, root / "sections", Section, "section", origins)
+    catalogs = load_catalogs(reader, root)
+    if meta is not None:
+        for index, sid in enumerate(meta.sections):
+            if sid not in sections and not reader.problems:
+                line = origins["guide"].line(("sections", index))
+                reader.problem(origins["guide"].path, line, f"sections.{index}", f"no section with id '{sid}'")
+    if reader.problems:
+        raise ContentError(reader.problems)
+    ordered = tuple(sections[sid] for sid in meta.sections)
+    return SourceText(root, meta, ordered, MappingProxyType(origins), MappingProxyType(catalogs))
 
 
 NAMES = {

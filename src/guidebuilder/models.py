@@ -141,23 +141,13 @@ class Section(Conditional):
     blocks: tuple[Block, ...] = ()
 
 
-SourceHash = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
-
-
-class TranslatedSection(Section):
-    """A section in another language; source_hash names the version of the source it translates."""
-
-    source_hash: SourceHash
-
-
 class GuideText(Model):
-    """The guide's own texts in another language, from translations/<lang>/guide.yaml."""
+    """The guide's own texts in another language, from its PO file."""
 
     title: Text
     subtitle: Text
     lead: Text
     keywords: tuple[Text, ...] = ()
-    source_hash: SourceHash
 
 
 class SectionOverride(Model):

@@ -109,10 +109,10 @@ def _language_notes(guide_dir: Path, language: str) -> Iterable[str]:
         )
     guide = Reader(guide_dir).yaml_file(guide_dir / "guide.yaml") if (guide_dir / "guide.yaml").is_file() else None
     source_language = guide.doc.data.get("language", "en") if guide else "en"  # check reports a broken file
-    if language != source_language and not (guide_dir / "translations" / language).is_dir():
+    if language != source_language and not (guide_dir / "translations" / f"{language}.po").is_file():
         yield (
-            f"{name} ('{language}') has no translation of the guide yet: add guide/translations/{language}/ "
-            "with every section and a guide.yaml (README: Languages and translations)"
+            f"{name} ('{language}') has no translation of the guide yet: run `guidebuilder new-language {language}` "
+            f"and translate guide/translations/{language}.po (README: Languages and translations)"
         )
 
 

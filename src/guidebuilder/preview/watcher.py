@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 DEBOUNCE_MS = 50  # an editor's save (write, rename, touch) arrives as one burst
-CONTENT_SUFFIXES = {".md", ".yaml", ".yml"}
+CONTENT_SUFFIXES = {".md", ".yaml", ".yml", ".po"}
 
 
 def watch(folders: Sequence[Path], on_change: Callable[[set[Path]], None], stop: threading.Event) -> threading.Thread:

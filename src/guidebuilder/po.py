@@ -1,0 +1,286 @@
+"""Translations as gettext PO files: one entry per translatable unit of the source, built back into sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .loader import Origin
+from .models import GuideMeta, Section
+from .yamlpos import Positioned
+
+GUIDE = "guide.yaml"  # msgctxt prefix of the guide's own texts (a section id cannot contain a dot)
+NOT_TEXT = frozenset({"type", "kind", "src", "url", "accessed", "topic", "only_in", "not_in"})
+KEYWORD_SEPARATOR = ", "
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_UNIT_START = re.compile(r"^(#{1,6} +|[ \t]*(?:[-*+]|\d+[.)]) +|> ?)")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable string of the source: its context (section and path), text and source line."""
+
+    context: str
+    text: str
+    path: str
+    line: int
+
+    @property
+    def placeholders(self) -> list[str]:
+        """The placeholders a translation must keep, in order of first use."""
+        return list(dict.fromkeys(PLACEHOLDER.findall(self.text)))
+
+
+def body_pieces(body: str) -> list[tuple[str, str, int]]:
+    """The body cut into units: (literal before the unit, unit text, the unit's line offset); the
+    literal after the last unit comes as a final piece with empty text. Joining the pieces gives the body back."""
+    pieces: list[tuple[str, str, int]] = []
+    literal, text, start = "", [], 0
+    for offset, line in enumerate(body.split("\n")):
+        sep = "\n" if offset else ""
+        marker = _UNIT_START.match(line)
+        if not line.strip() or marker or not text:
+            if text:
+                pieces.append((literal, "\n".join(text), start))
+                literal, text = "", []
+            literal += sep
+            if line.strip():
+                literal += marker.group(0) if marker else ""
+                text, start = [line[marker.end() :] if marker else line], offset
+            else:
+                literal += line
+        else:
+            text.append(line)
+    if text:
+        pieces.append((literal, "\n".join(text), start))
+        literal = ""
+    pieces.append((literal, "", -1))
+    return pieces
+
+
+def join_body(pieces: list[tuple[str, str, int]], texts: list[str]) -> str:
+    """The body with its units' texts replaced by texts (one per unit, in order)."""
+    out = []
+    for (literal, _, _), text in zip(pieces, [*texts, ""], strict=True):
+        out.append(literal + text)
+    return "".join(out)
+
+
+def section_units(section: Section, origin: Origin) -> Iterator[Unit]:
+    """Every translatable string of a source section, with its msgctxt and source line."""
+    sid = section.id
+    yield Unit(f"{sid}/title", section.title, origin.path, origin.line(("title",)))
+    yield Unit(f"{sid}/summary", section.summary, origin.path, origin.line(("summary",)))
+    for index, block in enumerate(section.blocks):
+        for loc, text in model_texts(block, ("blocks", index)):
+            yield Unit("/".join(map(str, (sid, *loc))), text, origin.path, origin.line(loc))
+    for index, (_, text, offset) in enumerate(body_pieces(section.body)[:-1]):
+        yield Unit(f"{sid}/body/{index}", text, origin.path, origin.body_line + offset)
+
+
+def guide_units(meta: GuideMeta, origin: Origin) -> Iterator[Unit]:
+    """The guide's title, subtitle, lead and keywords."""
+    for name in ("title", "subtitle", "lead"):
+        yield Unit(f"{GUIDE}/{name}", getattr(meta, name), origin.path, origin.line((name,)))
+    if meta.keywords:  # one unit: a translation may need more or fewer keywords
+        yield Unit(f"{GUIDE}/keywords", KEYWORD_SEPARATOR.join(meta.keywords), origin.path, origin.line(("keywords",)))
+
+
+def model_texts(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """The location and text of every translatable string inside a block."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in NOT_TEXT:
+                yield from model_texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from model_texts(item, (*loc, index))
+    elif isinstance(value, str) and value.strip():
+        yield loc, value
+
+
+def replace_texts(value: Any, loc: tuple[Any, ...], texts: Mapping[tuple[Any, ...], str]) -> Any:
+    """A copy of a block with the strings at the given locations replaced."""
+    if isinstance(value, BaseModel):
+        updates = {
+            name: replace_texts(getattr(value, name), (*loc, name), texts)
+            for name in type(value).model_fields
+            if name not in NOT_TEXT
+        }
+        return value.model_copy(update=updates)
+    if isinstance(value, tuple):
+        return tuple(replace_texts(item, (*loc, index), texts) for index, item in enumerate(value))
+    return texts.get(loc, value)
+
+
+@dataclass(frozen=True)
+class PoOrigin(Origin):
+    """Where a translated section's strings are: the PO file and the line of each unit's msgstr."""
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        """The line of the unit at loc (body lines all point at their unit's msgstr)."""
+        return self.doc.line_of(tuple(loc))
+
+
+def translated_origin(path: str, lines: Mapping[tuple[Any, ...], int]) -> PoOrigin:
+    """An origin in a PO file from the lines of its units."""
+    return PoOrigin(path, Positioned(None, dict(lines), 1))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PO entry as read or to write: a unit's source text, its translation, fuzzy and the previous source."""
+
+    context: str
+    source: str
+    string: str = ""
+    fuzzy: bool = False
+    previous: str | None = None
+    line: int = 0  # the line of msgstr in the PO file, when read
+
+    @property
+    def translated(self) -> bool:
+        """Translated and current: the translation is printed."""
+        return bool(self.string) and not self.fuzzy
+
+
+def merge(units: list[Unit], old: Mapping[str, Entry]) -> list[Entry]:
+    """The entries for the current source, like msgmerge: a unit whose source changed keeps its translation,
+    marked fuzzy with the source it was translated from; a new unit is untranslated."""
+    merged = []
+    for unit in units:
+        before = old.get(unit.context)
+        if before is None or not before.string:
+            merged.append(Entry(unit.context, unit.text))
+        elif before.source == unit.text:
+            merged.append(Entry(unit.context, unit.text, before.string, before.fuzzy, before.previous))
+        else:
+            previous = before.previous if before.fuzzy and before.previous else before.source
+            merged.append(Entry(unit.context, unit.text, before.string, True, previous))
+    return merged
+
+
+def placeholder_note(unit: Unit) -> str | None:
+    """The translator comment of a unit with placeholders, or of the keyword list."""
+    if unit.context == f"{GUIDE}/keywords":
+        return "Search keywords, separated by a comma and a space; use as many as the language needs."
+    if not unit.placeholders:
+        return None
+    names = ", ".join(unit.placeholders)
+    return f"Keep the placeholders as written ({names}): each edition fills them in (agency, country, job title)."
+
+
+def write_po(
+    path: Path, language: str, units: list[Unit], entries: list[Entry], obsolete: Sequence[Entry] = ()
+) -> None:
+    """Write a PO file (UTF-8, with header and plural forms) for these units and entries."""
+    from datetime import UTC, datetime
+
+    from babel.messages.catalog import Catalog, Message
+    from babel.messages.pofile import write_po as babel_write
+
+    fixed_date = datetime(2026, 1, 1, tzinfo=UTC)
+
+    catalog = Catalog(
+        locale=language,
+        project="guidebuilder guide",
+        version="1",
+        charset="utf-8",
+        fuzzy=False,
+        header_comment=f"# The guide in '{language}': one entry per title, item or paragraph of the English source.\n"
+        f"# Written by `guidebuilder translations export {language}`; translate msgstr, keep msgctxt.",
+        msgid_bugs_address="see README.md",
+        language_team=f"{language} <https://example.invalid>",
+        last_translator="guidebuilder translations export",
+    )
+    catalog.creation_date = catalog.revision_date = fixed_date  # a re-export changes only what changed
+    for unit, entry in zip(units, entries, strict=True):
+        note = placeholder_note(unit)
+        catalog.add(
+            unit.text,
+            entry.string,
+            locations=[(unit.path, unit.line)],
+            flags={"fuzzy"} if entry.fuzzy else set(),
+            auto_comments=[note] if note else [],
+            previous_id=entry.previous or (),
+            context=unit.context,
+        )
+    for entry in obsolete:
+        catalog.obsolete[(entry.source, entry.context)] = Message(entry.source, entry.string, context=entry.context)
+    with open(path, "wb") as handle:
+        babel_write(handle, catalog, width=0, include_previous=True, sort_output=False)
+
+
+def read_po(text: str) -> dict[str, Entry]:
+    """The entries of a PO file by msgctxt, each with the line of its msgstr and its previous msgid."""
+    from io import BytesIO
+
+    from babel.messages.pofile import read_po as babel_read
+
+    catalog = babel_read(BytesIO(text.encode("utf-8")), abort_invalid=True)
+    lines, previous = _scan(text)
+    entries = {}
+    for message in catalog:
+        if not message.id or message.context is None or not isinstance(message.id, str):
+            continue
+        entries[message.context] = Entry(
+            message.context,
+            message.id,
+            message.string or "",
+            message.fuzzy,
+            previous.get(message.context),
+            lines.get(message.context, 0),
+        )
+    return entries
+
+
+def _scan(text: str) -> tuple[dict[str, int], dict[str, str]]:
+    """By msgctxt: the line of each msgstr's first text line, and the previous msgid (`#| msgid`, which
+    Babel's reader skips)."""
+    from babel.messages.pofile import denormalize
+
+    lines: dict[str, int] = {}
+    previous: dict[str, str] = {}
+    context: list[str] | None = None
+    before: list[str] = []
+    rows = text.split("\n")
+    for number, row in enumerate(rows, 1):
+        if row.startswith("#| msgid "):
+            before = [row[9:]]
+        elif row.startswith('#| "') and before:
+            before.append(row[3:])
+        elif row.startswith("msgctxt "):
+            context = [row[8:]]
+        elif context is not None and row.startswith('"') and context[-1] is not None:
+            context.append(row)
+        elif row.startswith("msgid "):
+            context = context and [*context, None]
+        elif row.startswith("msgstr") and context is not None:
+            name = denormalize("\n".join(c for c in context if c is not None))
+            continued = row.rstrip().endswith('""') and number < len(rows) and rows[number].startswith('"')
+            lines[name] = number + (1 if continued else 0)
+            if before:
+                previous[name] = denormalize("\n".join(before))
+            context, before = None, []
+        elif not row.strip():
+            context, before = None, []
+    return lines, previous
+
+
+def stray_lines(text: str) -> list[int]:
+    """The lines of msgids not preceded by a msgctxt (the header's empty msgid excepted)."""
+    rows = text.split("\n")
+    msgids = [n for n, row in enumerate(rows, 1) if row.startswith("msgid ")]
+    if msgids and rows[msgids[0] - 1] == 'msgid ""':
+        msgids = msgids[1:]
+    found = []
+    for number in msgids:
+        previous = next((r for r in reversed(rows[: number - 1]) if not r.startswith('"')), "")
+        if not previous.startswith("msgctxt "):
+            found.append(number)
+    return found
