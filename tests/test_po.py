@@ -40,10 +40,11 @@ def po_text(root: Path, language: str) -> str:
 def test_editions_print_what_they_printed_before_the_migration(edition):
     before = json.loads(BEFORE.read_text(encoding="utf-8"))[edition]
     after = json.loads(json.dumps(edition_texts(load_guide(REPO / "guide"), edition)))
-    assert after["meta"] == before["meta"]
+    intended = "a change to the French or German text? run `make golden` and review the diff"
+    assert after["meta"] == before["meta"], intended
     for got, want in zip(after["sections"], before["sections"], strict=True):
-        assert got == want, got["id"]
-    assert after["lines"] == before["lines"]
+        assert got == want, f"{got['id']}: {intended}"
+    assert after["lines"] == before["lines"], intended
 
 
 def test_every_unit_is_translated_and_keeps_the_source_text_as_msgid():
