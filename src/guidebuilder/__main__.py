@@ -3,6 +3,7 @@ handled from the first moment: exit 130 and the line `interrupted`, never a trac
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -24,10 +25,14 @@ def main() -> None:
 
         app(prog_name="guidebuilder")
     except Interrupted:
-        code: int | str | None = 130
         sys.stderr.write("interrupted\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The workers are ended and no partial file is left; exit now rather than in the interpreter's
+        # shutdown, which joins the process pool's threads and can wait for good after a killed worker.
+        os._exit(130)
     except SystemExit as done:
-        code = done.code
+        code: int | str | None = done.code
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is over: exit with its result
     sys.exit(code)

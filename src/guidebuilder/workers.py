@@ -65,10 +65,16 @@ def start_pool(workers: int) -> ProcessPoolExecutor:
 
 def stop_pool(pool: ProcessPoolExecutor, abort: bool = False) -> None:
     """Shut the pool down; on abort (an error or Ctrl-C) kill the workers instead of waiting for their jobs."""
-    if abort:
-        for process in list((pool._processes or {}).values()):  # no public way before Python 3.14
-            process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
+    if not abort:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    processes = list((pool._processes or {}).values())  # no public way before Python 3.14
+    for process in processes:
+        process.terminate()
+    # Not wait=True: the pool's manager thread can block for good on a queue a killed worker held.
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 @contextmanager
