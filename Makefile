@@ -75,7 +75,7 @@ $(TEST_INSTALLED): $(INSTALLED) package-lock.json
 	@touch $@
 
 test: $(TEST_INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check src tests
