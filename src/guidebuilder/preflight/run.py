@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from ..build import select_editions, validate
 from ..project import Project
@@ -57,8 +56,3 @@ def preflight(
         for result in results:
             write_report(project.out / result.edition, result, profile)
     return results
-
-
-def report_paths(out: Path, edition: str) -> tuple[Path, Path]:
-    """Where --report writes an edition's HTML and JSON report."""
-    return out / edition / "preflight.html", out / edition / "preflight.json"

@@ -90,12 +90,6 @@ class Preview:
         """Serve until close() or Ctrl-C."""
         self.server.serve_forever(poll_interval=0.2)
 
-    def serve_in_thread(self) -> None:
-        """Serve from a background thread (tests and tools)."""
-        thread = threading.Thread(target=self.serve_forever, name="preview-server", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
     def request_refresh(self) -> None:
         """Ask the builder thread for a refresh (changes arriving meanwhile are folded into it)."""
         self._dirty.set()
