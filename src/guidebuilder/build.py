@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .book import Book
-from .errors import BuildError, ContentError, UsageError
-from .glossary import glossary_problems
-from .guide import Guide, load_guide
+from .errors import BuildError, UsageError
+from .guide import Guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
-from .project import Project
+from .project import Project, build_date
 from .publish import publish
-from .resolve import resolve_all
-from .spellcheck import spelling_problems
-from .translations import translation_warnings
-from .warnings import stale_figures, undated_numbers
+from .validate import check, validate
 from .workers import pool_size, run_layout, worker_pool
 from .writers import DEFAULT_FORMATS, FORMATS
+
+__all__ = ["BuildObserver", "Output", "build", "build_date", "check", "select_editions", "validate"]
 
 
 @dataclass(frozen=True)
@@ -52,64 +47,6 @@ class BuildObserver:
 
     def publishing(self) -> None:
         """The manifest, checksums and download page are being written."""
-
-
-def build_date(project: Project) -> date:
-    """SOURCE_DATE_EPOCH, else the last commit's date, else the newest guide file: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, got '{epoch}'") from None
-    try:
-        stamp = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "guide", "layouts"],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        if stamp:
-            return datetime.fromtimestamp(int(stamp), tz=UTC).date()
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
-    newest = max(p.stat().st_mtime for p in project.guide_dir.rglob("*") if p.is_file())
-    return datetime.fromtimestamp(newest, tz=UTC).date()
-
-
-@dataclass(frozen=True)
-class Validated:
-    """The outcome of checking everything: the guide, every edition resolved, the warnings."""
-
-    guide: Guide
-    books: dict[str, Book]
-    warnings: list[str]
-    today: date
-
-
-def validate(project: Project, strict: bool = False, proofread: bool = False) -> Validated:
-    """Validate every file and resolve every edition; ContentError lists every problem.
-    proofread adds the spelling and glossary findings (warnings) of `check`."""
-    guide = load_guide(project.guide_dir)
-    today = build_date(project)
-    books, problems = resolve_all(guide, today)
-    warnings = stale_figures(guide, today) + undated_numbers(guide) + translation_warnings(guide)
-    if proofread and not problems:
-        warnings = sorted(warnings + spelling_problems(guide, books) + glossary_problems(guide, books))
-    if strict:
-        problems.extend(warnings)
-        warnings = []
-    if problems:
-        raise ContentError(problems)
-    return Validated(guide, books, [str(w) for w in warnings], today)
-
-
-def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
-    """Validate every file and every edition; return the guide and its warnings."""
-    result = validate(project, strict, proofread=True)
-    return result.guide, result.warnings
 
 
 def select_editions(

@@ -32,6 +32,20 @@ class ContentError(GuideError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What checking found: errors, and warnings that --strict turns into errors."""
+
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    def raise_for(self, strict: bool = False) -> None:
+        """ContentError listing the errors (and, when strict, the warnings), if there are any."""
+        errors = self.problems + (self.warnings if strict else ())
+        if errors:
+            raise ContentError(list(errors))
+
+
 class UsageError(GuideError):
     """The command line asked for something that does not exist (exit code 2)."""
 

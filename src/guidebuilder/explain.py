@@ -6,11 +6,11 @@ import json
 from collections import Counter
 
 from .book import Book
-from .build import validate
 from .guide import Guide
 from .models import Section
 from .project import Project
 from .resolve import decide, placeholder_context
+from .validate import validate
 
 
 def explain(project: Project, edition_id: str) -> str:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+
+from .errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,34 @@ class Project:
     def readable_roots(self) -> tuple[Path, ...]:
         """The only folders renderers may read files from."""
         return (self.guide_dir.resolve(), *(p.resolve() for p in self.search_path))
+
+
+def build_date(project: Project) -> date:
+    """SOURCE_DATE_EPOCH, else the last commit's date, else the newest guide file: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, got '{epoch}'") from None
+    try:
+        stamp = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "guide", "layouts"],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        if stamp:
+            return datetime.fromtimestamp(int(stamp), tz=UTC).date()
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    newest = max(p.stat().st_mtime for p in project.guide_dir.rglob("*") if p.is_file())
+    return datetime.fromtimestamp(newest, tz=UTC).date()
+
+
+def user_cache_dir(kind: str) -> Path:
+    """Where guidebuilder keeps what it can work out again (spelling verdicts, check outcomes): XDG_CACHE_HOME."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "guidebuilder" / kind
