@@ -100,16 +100,19 @@ def _check_tokens(tokens: list[Any]) -> None:
 
 def markdown_block(text: str, language: str) -> Markup:
     """Render a section body (block Markdown) to HTML."""
-    md = _markdown(language)
-    tokens = md.parse(text)
-    _check_tokens(tokens)
-    return Markup(md.renderer.render(tokens, md.options, {}))
+    return _rendered(text, language, block=True)
 
 
 def markdown_inline(text: str, language: str) -> Markup:
     """Render one line of inline Markdown to HTML."""
+    return _rendered(text, language, block=False)
+
+
+@lru_cache(maxsize=8192)
+def _rendered(text: str, language: str, block: bool) -> Markup:
+    """Markdown to HTML, once per text and language: the editions of a language share most of their text."""
     md = _markdown(language)
-    tokens = md.parseInline(text)
+    tokens = md.parse(text) if block else md.parseInline(text)
     _check_tokens(tokens)
     return Markup(md.renderer.render(tokens, md.options, {}))
 
