@@ -85,15 +85,20 @@ def _millimetres(value: str, option: str) -> float:
 @app.command()
 def check(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (stale figures) as errors.")] = False,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Replay the last check when no input has changed since.")
+    ] = True,
     project: ProjectOption = Path("."),
 ) -> None:
     """Validate every section, edition and string file."""
-    from .build import check as run_check
+    from .checkcache import check_outcome
 
-    guide, warnings = _run(run_check, _project(project), strict)
-    for warning in warnings:
-        typer.echo(warning, err=True)
-    typer.echo(f"ok: {len(guide.sections)} sections, {len(guide.editions)} editions, {len(warnings)} warnings")
+    outcome = _run(check_outcome, _project(project), cache)
+    _run(outcome.findings.raise_for, strict)
+    for warning in outcome.findings.warnings:
+        typer.echo(str(warning), err=True)
+    count = len(outcome.findings.warnings)
+    typer.echo(f"ok: {outcome.sections} sections, {outcome.editions} editions, {count} warnings")
 
 
 @app.command("list")

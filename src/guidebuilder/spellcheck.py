@@ -9,10 +9,14 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .book import Book, TextLine
 from .errors import Problem
-from .guide import Guide
+from .project import user_cache_dir
+
+if TYPE_CHECKING:
+    from .book import Book, TextLine
+    from .guide import Guide
 
 # A run of letters, digits, apostrophes and hyphens; runs with digits (40th, FB-03) are not words, and a
 # hyphen at either end marks half a compound ("Schul- und Berufslaufbahn"), checked with its other half.
@@ -42,11 +46,6 @@ def dictionary_name(guide: Guide, variety: str) -> str:
     return "_".join(variety.split("-")[:2])
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "guidebuilder" / "spelling"
-
-
 class Speller:
     """One Hunspell dictionary, loaded only when a word is not in the on-disk cache of earlier verdicts."""
 
@@ -69,7 +68,7 @@ class Speller:
         if not self.files:
             return None
         stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in self.files)
-        return _cache_dir() / f"{self.name}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
+        return user_cache_dir("spelling") / f"{self.name}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
 
     def missing(self) -> str | None:
         """Why this dictionary cannot be used, or None."""
