@@ -25,7 +25,7 @@ from guidebuilder.errors import ContentError
 from guidebuilder.guide import load_guide
 from guidebuilder.models import Edition, GuideMeta, Section
 from guidebuilder.resolve import resolve_all
-from guidebuilder.translations import translation_warnings
+from guidebuilder.translators import translation_warnings
 from guidebuilder.warnings import stale_figures, undated_numbers
 from guidebuilder.yamlpos import parse_yaml
 

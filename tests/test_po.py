@@ -13,7 +13,8 @@ import pytest
 
 from guidebuilder.guide import load_guide
 from guidebuilder.po import PLACEHOLDER, read_po
-from guidebuilder.translations import export, new_language, source_units
+from guidebuilder.translations import source_units
+from guidebuilder.translators import export, new_language
 
 from .conftest import run_cli
 from .edition_texts import edition_texts

@@ -241,7 +241,7 @@ def translations_export(
     language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
 ) -> None:
     """Write or update guide/translations/<lang>.po: changed units become fuzzy, new ones untranslated."""
-    from .translations import export, status_line
+    from .translators import export, status_line
 
     path, states = _run(export, _source(project), language)
     typer.echo(f"wrote {path.name}: {status_line(language, states)}")
@@ -269,7 +269,7 @@ def translations_diff(
     language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
 ) -> None:
     """For each fuzzy unit: the source's change since it was translated, word by word ([-old-] {+new+})."""
-    from .translations import fuzzy_changes, word_diff
+    from .translators import fuzzy_changes, word_diff
 
     for unit, before, after in fuzzy_changes(_source(project), language):
         typer.echo(f"{unit.path}:{unit.line}: {unit.context}\n  {word_diff(before, after)}")
@@ -280,7 +280,7 @@ def new_language(
     language: Annotated[str, typer.Argument(help="Language code, e.g. es.")], project: ProjectOption = Path(".")
 ) -> None:
     """Start guide/translations/<lang>.po (every unit untranslated) and guide/strings/<lang>.yaml (marked TODO)."""
-    from .translations import new_language as run_new_language
+    from .translators import new_language as run_new_language
 
     for path in _run(run_new_language, _source(project), language):
         typer.echo(f"wrote {path.name}")

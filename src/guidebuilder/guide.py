@@ -79,34 +79,42 @@ class Guide:
         return self.origins[f"edition:{edition_id}"]
 
 
+@dataclass(frozen=True)
+class _Files:
+    """The files of guide/, each valid on its own: what the rules spanning files look at."""
+
+    meta: GuideMeta
+    sections: dict[str, Section]
+    editions: dict[str, Edition]
+    strings: dict[str, UiStrings]
+
+
 def load_guide(root: Path) -> Guide:
     """Read and validate every file under root; raise ContentError listing every problem."""
-    root = root.resolve()
-    reader = Reader(root)
-    if not (root / "guide.yaml").is_file():
-        raise ContentError([Problem(reader.name(root / "guide.yaml"), 0, "", "file not found")])
-    origins: dict[str, Origin] = {}
-    meta = _load_meta(reader, root, origins)
-    sections = load_section_files(reader, root / "sections", Section, "section", origins)
-    editions = _load_editions(reader, root, origins)
-    strings = _load_strings(reader, root, origins)
-    catalogs = load_catalogs(reader, root)
-    spellings = _load_by_stem(reader, root / "spelling", SpellingTable, "spelling", origins)
-    glossaries = _load_by_stem(reader, root / "glossary", Glossary, "glossary", origins)
-    words = _load_words(reader, root / "words")
+    reader = _reader(root)
+    meta = _load_meta(reader)
+    sections = load_section_files(reader, reader.root / "sections", Section, "section")
+    editions = _load_editions(reader)
+    strings = _load_strings(reader)
+    catalogs = load_catalogs(reader)
+    spellings = _load_by_stem(reader, "spelling", SpellingTable)
+    glossaries = _load_by_stem(reader, "glossary", Glossary)
+    words = _load_words(reader, reader.root / "words")
     if meta is not None:
-        _check_cross_file(reader, root, meta, sections, editions, strings, origins)
-        _check_varieties(reader, meta, editions, {p.stem for p in (root / "spelling").glob("*.yaml")}, origins)
-        check_translations(reader, root, meta, editions, catalogs)
+        files = _Files(meta, sections, editions, strings)
+        _check_cross_file(reader, files)
+        _check_varieties(reader, files)
+        check_translations(reader, meta, editions, catalogs)
     if reader.problems:
         raise ContentError(reader.problems)
     ordered = tuple(sections[sid] for sid in meta.sections)
+    origins = reader.origins
     translations, texts = {}, {}
     for language, catalog in catalogs.items():
         translations[language], texts[language], more = translate(catalog, ordered, meta, origins)
         origins.update(more)
     return Guide(
-        root,
+        reader.root,
         meta,
         ordered,
         MappingProxyType(dict(sorted(editions.items()))),
@@ -119,6 +127,14 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(words),
         MappingProxyType(catalogs),
     )
+
+
+def _reader(root: Path) -> Reader:
+    """A reader of the guide folder; ContentError when it has no guide.yaml."""
+    reader = Reader(root.resolve())
+    if not (reader.root / "guide.yaml").is_file():
+        raise ContentError([Problem(reader.name(reader.root / "guide.yaml"), 0, "", "file not found")])
+    return reader
 
 
 @dataclass(frozen=True)
@@ -135,23 +151,19 @@ class SourceText:
 
 def load_source(root: Path) -> SourceText:
     """Read the source text and the PO files; raise ContentError listing every problem in them."""
-    root = root.resolve()
-    reader = Reader(root)
-    if not (root / "guide.yaml").is_file():
-        raise ContentError([Problem(reader.name(root / "guide.yaml"), 0, "", "file not found")])
-    origins: dict[str, Origin] = {}
-    meta = _load_meta(reader, root, origins)
-    sections = load_section_files(reader, root / "sections", Section, "section", origins)
-    catalogs = load_catalogs(reader, root)
+    reader = _reader(root)
+    meta = _load_meta(reader)
+    sections = load_section_files(reader, reader.root / "sections", Section, "section")
+    catalogs = load_catalogs(reader)
     if meta is not None:
         for index, sid in enumerate(meta.sections):
             if sid not in sections and not reader.problems:
-                line = origins["guide"].line(("sections", index))
-                reader.problem(origins["guide"].path, line, f"sections.{index}", f"no section with id '{sid}'")
+                line = reader.origins["guide"].line(("sections", index))
+                reader.problem(reader.origins["guide"].path, line, f"sections.{index}", f"no section with id '{sid}'")
     if reader.problems:
         raise ContentError(reader.problems)
     ordered = tuple(sections[sid] for sid in meta.sections)
-    return SourceText(root, meta, ordered, MappingProxyType(origins), MappingProxyType(catalogs))
+    return SourceText(reader.root, meta, ordered, MappingProxyType(reader.origins), MappingProxyType(catalogs))
 
 
 NAMES = {
@@ -160,18 +172,18 @@ NAMES = {
 }
 
 
-def _load_by_stem(reader: Reader, folder: Path, cls: type, kind: str, origins: dict[str, Origin]) -> dict[str, Any]:
-    """Every <name>.yaml in a folder validated against cls, keyed by file name; origins keyed kind:name."""
+def _load_by_stem(reader: Reader, kind: str, cls: type) -> dict[str, Any]:
+    """Every <name>.yaml in the folder named kind validated against cls, keyed by file name (origins kind:name)."""
     loaded: dict[str, Any] = {}
     pattern, expected = NAMES[kind]
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted((reader.root / kind).glob("*.yaml")):
         if not pattern.match(path.stem):
             reader.problem(path, 0, "", f"file name must be {expected}, then .yaml")
             continue
         origin, value = reader.yaml_model(path, cls)
         if value is not None:
             loaded[path.stem] = value
-            origins[f"{kind}:{path.stem}"] = origin
+            reader.origins[f"{kind}:{path.stem}"] = origin
     return loaded
 
 
@@ -186,19 +198,15 @@ def _load_words(reader: Reader, folder: Path) -> dict[str, frozenset[str]]:
     return words
 
 
-def _check_varieties(
-    reader: Reader,
-    meta: GuideMeta,
-    editions: dict[str, Edition],
-    tables: set[str],
-    origins: dict[str, Origin],
-) -> None:
+def _check_varieties(reader: Reader, files: _Files) -> None:
     """Every edition in the source's language but another variety has a spelling table."""
-    for edition in editions.values():
+    tables = {p.stem for p in (reader.root / "spelling").glob("*.yaml")}
+    meta = files.meta
+    for edition in files.editions.values():
         variety = edition.spelling or edition.id
         if edition.language != meta.language or variety == meta.spelling or variety in tables:
             continue
-        origin = origins[f"edition:{edition.id}"]
+        origin = reader.origins[f"edition:{edition.id}"]
         field_name = "spelling" if edition.spelling else "id"
         reader.problem(
             origin.path,
@@ -208,16 +216,16 @@ def _check_varieties(
         )
 
 
-def _load_meta(reader: Reader, root: Path, origins: dict[str, Origin]) -> GuideMeta | None:
-    origin, meta = reader.yaml_model(root / "guide.yaml", GuideMeta)
+def _load_meta(reader: Reader) -> GuideMeta | None:
+    origin, meta = reader.yaml_model(reader.root / "guide.yaml", GuideMeta)
     if origin is not None:
-        origins["guide"] = origin
+        reader.origins["guide"] = origin
     return meta
 
 
-def _load_editions(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, Edition]:
+def _load_editions(reader: Reader) -> dict[str, Edition]:
     editions: dict[str, Edition] = {}
-    for path in sorted((root / "editions").glob("*.yaml")):
+    for path in sorted((reader.root / "editions").glob("*.yaml")):
         origin, edition = reader.yaml_model(path, Edition)
         if edition is None:
             continue
@@ -230,80 +238,69 @@ def _load_editions(reader: Reader, root: Path, origins: dict[str, Origin]) -> di
             )
             continue
         editions[edition.id] = edition
-        origins[f"edition:{edition.id}"] = origin
+        reader.origins[f"edition:{edition.id}"] = origin
     if not editions and not reader.problems:
-        reader.problem(root / "editions", 0, "", "no edition files (*.yaml) found")
+        reader.problem(reader.root / "editions", 0, "", "no edition files (*.yaml) found")
     return editions
 
 
-def _load_strings(reader: Reader, root: Path, origins: dict[str, Origin]) -> dict[str, UiStrings]:
+def _load_strings(reader: Reader) -> dict[str, UiStrings]:
     strings: dict[str, UiStrings] = {}
-    for path in sorted((root / "strings").glob("*.yaml")):
+    for path in sorted((reader.root / "strings").glob("*.yaml")):
         origin, loaded = reader.yaml_model(path, UiStrings)
         if loaded is not None:
             strings[path.stem] = loaded
-            origins[f"strings:{path.stem}"] = origin
+            reader.origins[f"strings:{path.stem}"] = origin
     return strings
 
 
-def _check_cross_file(
-    reader: Reader,
-    root: Path,
-    meta: GuideMeta,
-    sections: dict[str, Section],
-    editions: dict[str, Edition],
-    strings: dict[str, UiStrings],
-    origins: dict[str, Origin],
-) -> None:
+def _check_cross_file(reader: Reader, files: _Files) -> None:
     """Rules that span files: section order, conditions, references, assets."""
-    guide_origin = origins["guide"]
     # A file that failed to load may hold the id a rule looks for: say nothing rather than something false.
-    sections_failed = any(p.path.startswith(reader.name(root / "sections") + "/") for p in reader.problems)
-    unloaded = {p.stem for p in (root / "editions").glob("*.yaml")} - editions.keys()
-    seen: set[str] = set()
-    for index, sid in enumerate(meta.sections):
-        line = guide_origin.line(("sections", index))
-        if sid in seen:
-            reader.problem(
-                guide_origin.path,
-                line,
-                f"sections.{index}",
-                f"section '{sid}' is listed twice",
-            )
-        elif sid not in sections and not sections_failed:
-            reader.problem(
-                guide_origin.path,
-                line,
-                f"sections.{index}",
-                f"no section with id '{sid}' in sections/",
-            )
-        seen.add(sid)
-    for sid in sections.keys() - seen:
-        origin = origins[f"section:{sid}"]
-        reader.problem(
-            origin.path,
-            origin.line(("id",)),
-            "id",
-            f"section '{sid}' is not listed in guide.yaml sections",
-        )
-    if editions and meta.default_edition not in editions and meta.default_edition not in unloaded:
-        reader.problem(
-            guide_origin.path,
-            guide_origin.line(("default_edition",)),
-            "default_edition",
-            f"no edition '{meta.default_edition}'",
-        )
-    known = _known_selectors(root, editions)
-    _check_sections(reader, root, sections, editions, origins, "section")
-    for eid, edition in editions.items():
-        origin = origins[f"edition:{eid}"]
+    sections_failed = any(p.path.startswith(reader.name(reader.root / "sections") + "/") for p in reader.problems)
+    _check_section_list(reader, files, sections_failed)
+    _check_default_edition(reader, files)
+    known = _known_selectors(reader.root, files.editions)
+    for sid, section in files.sections.items():
+        origin = reader.origins[f"section:{sid}"]
+        for loc, item in _conditionals(section):
+            _check_selectors(reader, origin, loc, item, known)
+        for loc, figure in _figures(section):
+            _check_figure(reader, origin, loc, figure)
+    for edition in files.editions.values():
+        origin = reader.origins[f"edition:{edition.id}"]
         for sid, override in edition.overrides.items():
             for index, block in enumerate(override.blocks or ()):
                 loc = ("overrides", sid, "blocks", index)
                 _check_selectors(reader, origin, loc, block, known)
                 if isinstance(block, Figure):
-                    _check_figure(reader, root, origin, loc, block)
-        _check_edition_refs(reader, root, edition, sections, strings, sections_failed, origin)
+                    _check_figure(reader, origin, loc, block)
+        _check_edition_refs(reader, files, edition, sections_failed)
+
+
+def _check_section_list(reader: Reader, files: _Files, sections_failed: bool) -> None:
+    """guide.yaml lists every section once, and only sections that exist."""
+    guide_origin = reader.origins["guide"]
+    seen: set[str] = set()
+    for index, sid in enumerate(files.meta.sections):
+        line = guide_origin.line(("sections", index))
+        if sid in seen:
+            reader.problem(guide_origin.path, line, f"sections.{index}", f"section '{sid}' is listed twice")
+        elif sid not in files.sections and not sections_failed:
+            reader.problem(guide_origin.path, line, f"sections.{index}", f"no section with id '{sid}' in sections/")
+        seen.add(sid)
+    for sid in files.sections.keys() - seen:
+        origin = reader.origins[f"section:{sid}"]
+        reader.problem(origin.path, origin.line(("id",)), "id", f"section '{sid}' is not listed in guide.yaml sections")
+
+
+def _check_default_edition(reader: Reader, files: _Files) -> None:
+    """The default edition exists (or is a file that failed to load, already reported)."""
+    default = files.meta.default_edition
+    unloaded = {p.stem for p in (reader.root / "editions").glob("*.yaml")} - files.editions.keys()
+    if files.editions and default not in files.editions and default not in unloaded:
+        origin = reader.origins["guide"]
+        reader.problem(origin.path, origin.line(("default_edition",)), "default_edition", f"no edition '{default}'")
 
 
 def _known_selectors(root: Path, editions: dict[str, Edition]) -> set[str]:
@@ -311,24 +308,6 @@ def _known_selectors(root: Path, editions: dict[str, Edition]) -> set[str]:
     unloaded = {p.stem for p in (root / "editions").glob("*.yaml")} - editions.keys()
     known = set(editions) | {e.country for e in editions.values()}
     return known | unloaded | {stem.rpartition("-")[2] for stem in unloaded}
-
-
-def _check_sections(
-    reader: Reader,
-    root: Path,
-    sections: dict[str, Section],
-    editions: dict[str, Edition],
-    origins: dict[str, Origin],
-    prefix: str,
-) -> None:
-    """Conditions name known editions or countries; figures exist inside the guide."""
-    known = _known_selectors(root, editions)
-    for sid, section in sections.items():
-        origin = origins[f"{prefix}:{sid}"]
-        for loc, item in _conditionals(section):
-            _check_selectors(reader, origin, loc, item, known)
-        for loc, figure in _figures(section):
-            _check_figure(reader, root, origin, loc, figure)
 
 
 def _conditionals(section: Section) -> Iterator[tuple[tuple[Any, ...], Conditional]]:
@@ -363,23 +342,18 @@ def _check_selectors(
                 )
 
 
-def _check_figure(reader: Reader, root: Path, origin: Origin, loc: tuple[Any, ...], figure: Figure) -> None:
-    message = image_problem(root, figure.src)
+def _check_figure(reader: Reader, origin: Origin, loc: tuple[Any, ...], figure: Figure) -> None:
+    message = image_problem(reader.root, figure.src)
     if message:
         where = loc + ("src",)
         reader.problem(origin.path, origin.line(where), ".".join(map(str, where)), message)
 
 
-def _check_edition_refs(
-    reader: Reader,
-    root: Path,
-    edition: Edition,
-    sections: dict[str, Section],
-    strings: dict[str, UiStrings],
-    sections_failed: bool,
-    origin: Origin,
-) -> None:
-    if edition.language not in strings and not (root / "strings" / f"{edition.language}.yaml").is_file():
+def _check_edition_refs(reader: Reader, files: _Files, edition: Edition, sections_failed: bool) -> None:
+    """An edition's language has strings, its overrides name sections, its facts cite defined sources."""
+    origin = reader.origins[f"edition:{edition.id}"]
+    strings, sections = files.strings, files.sections
+    if edition.language not in strings and not (reader.root / "strings" / f"{edition.language}.yaml").is_file():
         reader.problem(
             origin.path,
             origin.line(("language",)),

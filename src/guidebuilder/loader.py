@@ -34,11 +34,13 @@ class Origin:
 
 
 class Reader:
-    """Reads files below a root, turning every failure into a Problem."""
+    """Reads files below a root, turning every failure into a Problem and noting where each content key
+    (`guide`, `section:<id>`, `edition:<id>`...) came from."""
 
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.origins: dict[str, Origin] = {}
 
     def name(self, path: Path) -> str:
         """The path as shown in messages: relative to the project folder."""
@@ -211,10 +213,9 @@ def _message(error: dict[str, Any]) -> str:
     return message[0].lower() + message[1:] if message else kind
 
 
-def load_section_files(
-    reader: Reader, folder: Path, model: type[Section], prefix: str, origins: dict[str, Origin]
-) -> dict[str, Section]:
+def load_section_files(reader: Reader, folder: Path, model: type[Section], prefix: str) -> dict[str, Section]:
     """Every section file in a folder, validated against model; origins keyed prefix:id."""
+    origins = reader.origins
     sections: dict[str, Section] = {}
     for path in sorted(folder.glob("*.md")):
         loaded = reader.front_matter_file(path)

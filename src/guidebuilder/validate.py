@@ -13,7 +13,7 @@ from .guide import Guide, load_guide
 from .project import Project, build_date
 from .resolve import resolve_all
 from .spellcheck import spelling_problems
-from .translations import translation_warnings
+from .translators import translation_warnings
 from .warnings import stale_figures, undated_numbers
 
 
