@@ -95,6 +95,28 @@ def test_one_changed_sentence_makes_exactly_that_unit_fuzzy(guide_copy: Path):
     assert "It covers customs law, inspection [-techniques-] {+methods+} and security." in runner_result.stdout
 
 
+def test_a_renamed_section_keeps_its_translations(runner, guide_copy: Path):
+    guide_yaml = guide_copy / "guide" / "guide.yaml"
+    guide_yaml.write_text(guide_yaml.read_text(encoding="utf-8").replace("  - challenges\n", "  - hurdles\n"))
+    section = next((guide_copy / "guide" / "sections").glob("*challenges*.md"))
+    section.write_text(section.read_text(encoding="utf-8").replace("id: challenges\n", "id: hurdles\n", 1))
+    before = {lang: read_po(po_text(guide_copy, lang)) for lang in LANGUAGES}
+    moved = sorted(c for c in before["fr"] if c.startswith("challenges/"))
+    assert len(moved) > 3
+    for language in LANGUAGES:
+        _, states = export(load_guide(guide_copy / "guide"), language)
+        assert set(states) == {"translated"}
+        after = read_po(po_text(guide_copy, language))
+        for context in moved:
+            renamed = after["hurdles/" + context.partition("/")[2]]
+            assert (renamed.string, renamed.fuzzy) == (before[language][context].string, False)
+        assert not any(c.startswith("challenges/") for c in after)
+        assert '#~ msgctxt "challenges/' not in po_text(guide_copy, language)
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 0, result.stderr[-2000:]
+    assert not re.search(r"untranslated|fuzzy|no longer in the source", result.stderr)
+
+
 def test_fuzzy_and_new_units_print_the_source_and_warn(runner, guide_copy: Path):
     source = guide_copy / "guide" / "sections" / "03-training.md"
     text = source.read_text(encoding="utf-8").replace("techniques and security.", "methods and security.")
@@ -188,7 +210,8 @@ def test_new_language_starts_untranslated(runner, guide_copy: Path):
 
 def test_an_entry_without_context_is_an_error_and_an_unknown_one_a_warning(runner, guide_copy: Path):
     path = guide_copy / "guide" / "translations" / "fr.po"
-    text = path.read_text(encoding="utf-8").replace('msgctxt "training/title"', 'msgctxt "training/old"')
+    gone = '\nmsgctxt "training/old"\nmsgid "A sentence the source no longer has."\nmsgstr "Une phrase disparue."\n'
+    text = path.read_text(encoding="utf-8") + gone
     path.write_text(text + '\nmsgid "x"\nmsgstr "y"\n', encoding="utf-8")
     result = run_cli(runner, "check", "-C", str(guide_copy))
     assert result.exit_code == 1

@@ -151,18 +151,35 @@ class Entry:
 
 def merge(units: list[Unit], old: Mapping[str, Entry]) -> list[Entry]:
     """The entries for the current source, like msgmerge: a unit whose source changed keeps its translation,
-    marked fuzzy with the source it was translated from; a new unit is untranslated."""
+    marked fuzzy with the source it was translated from; a unit that moved (its section or block renamed) keeps
+    the translation of its unchanged text; a new unit is untranslated."""
+    current = {unit.context for unit in units}
+    left: dict[str, list[Entry]] = {}
+    for entry in old.values():
+        if entry.context not in current and entry.string:
+            left.setdefault(entry.source, []).append(entry)
     merged = []
     for unit in units:
         before = old.get(unit.context)
         if before is None or not before.string:
-            merged.append(Entry(unit.context, unit.text))
+            merged.append(_moved(unit, left.get(unit.text, [])) or Entry(unit.context, unit.text))
         elif before.source == unit.text:
             merged.append(Entry(unit.context, unit.text, before.string, before.fuzzy, before.previous))
         else:
             previous = before.previous if before.fuzzy and before.previous else before.source
             merged.append(Entry(unit.context, unit.text, before.string, True, previous))
     return merged
+
+
+def _moved(unit: Unit, left: list[Entry]) -> Entry | None:
+    """The translation a moved unit left behind under its old msgctxt: the one at the same path within its
+    section, else the only translation of that text; None when there is none, or no telling which."""
+    path = unit.context.partition("/")[2]
+    candidates = [e for e in left if e.context.partition("/")[2] == path] or left
+    if len({(e.string, e.fuzzy) for e in candidates}) != 1:
+        return None
+    found = candidates[0]
+    return Entry(unit.context, unit.text, found.string, found.fuzzy, found.previous)
 
 
 def placeholder_note(unit: Unit) -> str | None:

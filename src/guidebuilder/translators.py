@@ -56,7 +56,8 @@ def export(guide: Guide | SourceText, language: str) -> tuple[Path, list[str]]:
     old = dict(guide.catalogs[language].entries) if language in guide.catalogs else {}
     entries = merge(units, old)
     current = {u.context for u in units}
-    obsolete = [e for c, e in old.items() if c not in current and e.string]
+    kept = {(e.source, e.string) for e in entries if e.string}
+    obsolete = [e for c, e in old.items() if c not in current and e.string and (e.source, e.string) not in kept]
     path.parent.mkdir(parents=True, exist_ok=True)
     write_po(path, language, units, entries, obsolete)
     catalog = Catalog(language, str(path), {e.context: e for e in entries})
