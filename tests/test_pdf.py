@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -51,8 +52,14 @@ def test_preflight_of_the_laid_out_pages_is_clean(built, edition):
 
 
 def page_texts(path: Path) -> list[str]:
-    reader = PdfReader(path)
-    return [page.extract_text() or "" for page in reader.pages]
+    """The text of each page (extracted once per file version: several tests read the same PDFs)."""
+    stat = path.stat()
+    return list(_extracted_texts(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _extracted_texts(path: Path, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
 def flat(text: str) -> str:
