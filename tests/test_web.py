@@ -120,6 +120,37 @@ def test_web_edition_links_only_files_that_exist(site):
     assert "customs-officer-careers-de-DE.epub" in german and "de-DE.pdf" not in german
 
 
+DOWNLOAD = re.compile(r'<a href="([^"]+)" download[^>]*>[^<]*</a>\s*<span class="file-meta">([^<]*)</span>')
+
+
+def test_web_page_download_list_follows_outputs_built_without_it(project, monkeypatch):
+    """The web page's sizes and page counts stay true when the PDF grows and an EPUB is added by
+    builds that do not include the web format."""
+    from guidebuilder.locale import file_size
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    out = project / "dist"
+    build(Project.at(project, out), ["en-GB"], ["pdf", "web"])
+    page, pdf, epub = (
+        out / "en-GB" / name for name in ("index.html", "fixture-guide-en-GB.pdf", "fixture-guide-en-GB.epub")
+    )
+    before = DOWNLOAD.findall(page.read_text(encoding="utf-8"))
+    section = project / "guide" / "sections" / "01-intro.md"
+    paragraph = "\n\nOfficers check goods, papers and people at ports, airports and land crossings, day and night."
+    section.write_text(section.read_text(encoding="utf-8") + paragraph * 120, encoding="utf-8")
+    built = build(Project.at(project, out), ["en-GB"], ["pdf", "epub"])
+    pages = len(PdfReader(pdf).pages)
+    expected = [
+        (pdf.name, f"{file_size(pdf.stat().st_size, 'en-GB')} · {pages} pages"),
+        (epub.name, file_size(epub.stat().st_size, "en-GB")),
+    ]
+    assert DOWNLOAD.findall(page.read_text(encoding="utf-8")) == expected
+    assert before[0] != expected[0], "the PDF grew: its size and pages changed"
+    assert page in {o.path for o in built}, "the rewritten page is reported"
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert result.returncode == 0 and "en-GB/index.html: OK" in result.stdout, result.stdout
+
+
 def test_manifest_and_sums_hold_the_new_formats_without_urls(site):
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     formats = {(e["edition"], e["format"]) for e in manifest["entries"]}
