@@ -240,6 +240,25 @@ def test_clean_removes_only_what_the_build_made(runner, tmp_path, monkeypatch):
     assert left == ["README.txt", "en-GB/my-notes.txt"]
 
 
+def test_clean_removes_preflight_reports_but_not_lookalikes(project, runner, tmp_path):
+    out = tmp_path / "dist"
+    built = run_cli(runner, "build", "en-GB", "-f", "pdf", "--out", str(out), "-C", str(project))
+    assert built.exit_code == 0, built.output
+    checked = run_cli(runner, "preflight", "en-GB", "--report", "--out", str(out), "-C", str(project))
+    assert checked.exit_code == 0, checked.output
+    reports = [out / "en-GB" / "preflight.html", out / "en-GB" / "preflight.json"]
+    assert all(path.is_file() for path in reports)
+    mine = out / "notes"  # files of the same names that guidebuilder did not write
+    mine.mkdir()
+    (mine / "preflight.html").write_text("<!DOCTYPE html><p>my own preflight notes</p>")
+    (mine / "preflight.json").write_text('{"edition": "en-GB", "findings": []}')
+    result = run_cli(runner, "clean", "--out", str(out), "-C", str(project))
+    assert result.exit_code == 0, result.output
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == ["notes/preflight.html", "notes/preflight.json"]
+    assert not (out / "en-GB").exists()
+
+
 def test_manifest_json_is_plain_and_sorted(twice):
     data = json.loads((twice[0] / "manifest.json").read_text(encoding="utf-8"))
     paths = [e["path"] for e in data["entries"]]

@@ -265,10 +265,13 @@ def human_size(size: int) -> str:
 
 
 def clean(project: Project) -> list[Path]:
-    """Remove what builds wrote (per the manifest) and the site files; keep anything else."""
+    """Remove what builds wrote (per the manifest), the site files and the preflight reports; keep anything else."""
+    from .writers.report import written_reports
+
     manifest = read_manifest(project.out)
     targets = [project.out / e.path for e in manifest.entries] if manifest else []
     targets += [project.out / name for name in SITE_FILES]
+    targets += written_reports(project.out)
     removed = []
     for path in targets:
         if path.is_file():
