@@ -68,7 +68,7 @@ check: $(INSTALLED)
 
 $(TEST_INSTALLED): $(INSTALLED) package-lock.json
 	@tools/system-deps.sh $(TEST_DEBS)
-	@command -v java >/dev/null || tools/system-deps.sh default-jre-headless
+	@command -v javac >/dev/null || tools/system-deps.sh default-jdk-headless
 	@command -v npm >/dev/null || tools/system-deps.sh npm
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,4 +1,4 @@
-"""Shared fixtures: a copy of the fixture project, a CLI runner, the real project."""
+"""Shared fixtures: a copy of the fixture project, a CLI runner, the real project, the real guide built once."""
 
 from __future__ import annotations
 
@@ -25,6 +25,26 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "layouts", root / "layouts")
     return root
+
+
+@pytest.fixture(scope="session")
+def real_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The real guide built once for the session, by (edition, format): every edition's PDF, booklet,
+    EPUB and web page, the print PDF of en-GB and en-US and the poster of fr-CA and de-DE.
+    The test files that read them (pdf, print, epub, interface language) never write there."""
+    from guidebuilder.build import build
+    from guidebuilder.guide import load_guide
+    from guidebuilder.project import Project
+    from guidebuilder.workers import default_jobs, worker_pool
+
+    project = Project.at(REPO, tmp_path_factory.mktemp("real"))
+    editions = tuple(load_guide(REPO / "guide").editions)
+    with pytest.MonkeyPatch.context() as patch, worker_pool(default_jobs()) as pool:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        built = build(project, editions, ["pdf", "booklet", "epub", "web"], pool=pool)
+        built += build(project, ["en-GB", "en-US"], ["print"], pool=pool)
+        built += build(project, ["fr-CA", "de-DE"], ["poster"], pool=pool)
+    return {(o.edition, o.format): o for o in built if o.edition}
 
 
 @pytest.fixture

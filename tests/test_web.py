@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -119,6 +120,37 @@ def test_web_edition_links_only_files_that_exist(site):
     assert "customs-officer-careers-de-DE.epub" in german and "de-DE.pdf" not in german
 
 
+DOWNLOAD = re.compile(r'<a href="([^"]+)" download[^>]*>[^<]*</a>\s*<span class="file-meta">([^<]*)</span>')
+
+
+def test_web_page_download_list_follows_outputs_built_without_it(project, monkeypatch):
+    """The web page's sizes and page counts stay true when the PDF grows and an EPUB is added by
+    builds that do not include the web format."""
+    from guidebuilder.locale import file_size
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    out = project / "dist"
+    build(Project.at(project, out), ["en-GB"], ["pdf", "web"])
+    page, pdf, epub = (
+        out / "en-GB" / name for name in ("index.html", "fixture-guide-en-GB.pdf", "fixture-guide-en-GB.epub")
+    )
+    before = DOWNLOAD.findall(page.read_text(encoding="utf-8"))
+    section = project / "guide" / "sections" / "01-intro.md"
+    paragraph = "\n\nOfficers check goods, papers and people at ports, airports and land crossings, day and night."
+    section.write_text(section.read_text(encoding="utf-8") + paragraph * 120, encoding="utf-8")
+    built = build(Project.at(project, out), ["en-GB"], ["pdf", "epub"])
+    pages = len(PdfReader(pdf).pages)
+    expected = [
+        (pdf.name, f"{file_size(pdf.stat().st_size, 'en-GB')} · {pages} pages"),
+        (epub.name, file_size(epub.stat().st_size, "en-GB")),
+    ]
+    assert DOWNLOAD.findall(page.read_text(encoding="utf-8")) == expected
+    assert before[0] != expected[0], "the PDF grew: its size and pages changed"
+    assert page in {o.path for o in built}, "the rewritten page is reported"
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert result.returncode == 0 and "en-GB/index.html: OK" in result.stdout, result.stdout
+
+
 def test_manifest_and_sums_hold_the_new_formats_without_urls(site):
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     formats = {(e["edition"], e["format"]) for e in manifest["entries"]}
@@ -148,48 +180,64 @@ def test_top_page_groups_editions_by_country_with_read_online_first(site):
 PAGES = ("en-GB/index.html", "fr-CA/index.html", "index.html")
 
 
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the module; each test opens its pages in a context of its own."""
+    with browser() as launched:
+        yield launched
+
+
+@pytest.fixture
+def opened(chromium) -> Iterator[Callable[..., tuple[object, list]]]:
+    """open_page on the shared browser; the test's contexts are closed after it."""
+    pages = []
+
+    def opener(path: Path, width: int, **options: object) -> tuple[object, list]:
+        pages.append(open_page(chromium, path, width, **options))
+        return pages[-1]
+
+    yield opener
+    for page, _ in pages:
+        page.context.close()
+
+
 @pytest.mark.parametrize("width", [360, 1280])
-def test_pages_fit_load_nothing_and_pass_axe(site, width):
-    with browser() as chromium:
-        for name in PAGES:
-            page, offsite = open_page(chromium, site / name, width)
-            overflow = layout_overflow(page)
-            assert overflow["scroll"] <= width and not overflow["wide"], (name, overflow)
-            violations = axe_violations(page)
-            assert not violations, (name, violations)
-            assert not offsite, (name, offsite)
-            page.context.close()
+def test_pages_fit_load_nothing_and_pass_axe(site, width, opened):
+    for name in PAGES:
+        page, offsite = opened(site / name, width)
+        overflow = layout_overflow(page)
+        assert overflow["scroll"] <= width and not overflow["wide"], (name, overflow)
+        violations = axe_violations(page)
+        assert not violations, (name, violations)
+        assert not offsite, (name, offsite)
 
 
-def test_web_edition_in_dark_mode_and_print_passes(site):
-    with browser() as chromium:
-        page, offsite = open_page(chromium, site / "de-DE" / "index.html", 360, color_scheme="dark")
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background != "rgb(255, 255, 255)", "dark mode keeps a dark page"
-        assert not axe_violations(page)
-        page.emulate_media(media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('.toc')).display") == "none"
-        assert not offsite
+def test_web_edition_in_dark_mode_and_print_passes(site, opened):
+    page, offsite = opened(site / "de-DE" / "index.html", 360, color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)", "dark mode keeps a dark page"
+    assert not axe_violations(page)
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.toc')).display") == "none"
+    assert not offsite
 
 
 @pytest.mark.parametrize(("locale", "expected"), [("fr-CA", "fr-CA"), ("de-DE", "de-DE"), ("en-GB", "en-GB")])
-def test_top_page_puts_the_readers_language_first(site, locale, expected):
-    with browser() as chromium:
-        page, _ = open_page(chromium, site / "index.html", 360, locale=locale)
-        assert page.evaluate("navigator.languages")[0] == locale
-        first = page.evaluate("document.querySelector('.edition').dataset.lang")
-        matched = page.evaluate("[...document.querySelectorAll('.edition.match')].map(e => e.dataset.lang)")
-        assert first == expected and matched == [expected]
-        assert page.is_visible(f".edition[data-lang='{expected}'] .badge")
-        assert page.locator(".badge:visible").count() == 1
+def test_top_page_puts_the_readers_language_first(site, locale, expected, opened):
+    page, _ = opened(site / "index.html", 360, locale=locale)
+    assert page.evaluate("navigator.languages")[0] == locale
+    first = page.evaluate("document.querySelector('.edition').dataset.lang")
+    matched = page.evaluate("[...document.querySelectorAll('.edition.match')].map(e => e.dataset.lang)")
+    assert first == expected and matched == [expected]
+    assert page.is_visible(f".edition[data-lang='{expected}'] .badge")
+    assert page.locator(".badge:visible").count() == 1
 
 
-def test_top_page_without_javascript_is_a_plain_list(site):
-    with browser() as chromium:
-        page, _ = open_page(chromium, site / "index.html", 360, locale="de-DE", java_script_enabled=False)
-        order = page.evaluate("[...document.querySelectorAll('.edition')].map(e => e.dataset.lang)")
-        assert order == ["fr-CA", "de-DE", "en-GB"]
-        assert page.locator(".badge:visible").count() == 0
+def test_top_page_without_javascript_is_a_plain_list(site, opened):
+    page, _ = opened(site / "index.html", 360, locale="de-DE", java_script_enabled=False)
+    order = page.evaluate("[...document.querySelectorAll('.edition')].map(e => e.dataset.lang)")
+    assert order == ["fr-CA", "de-DE", "en-GB"]
+    assert page.locator(".badge:visible").count() == 0
 
 
 # ---------- site_url (fixture guide) ----------

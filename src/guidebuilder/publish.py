@@ -177,8 +177,13 @@ def publish(
     today: date,
     pages: Mapping[Path, int] | None = None,
 ) -> list[Path]:
-    """Write manifest.json, SHA256SUMS and index.html for what dist/ now holds."""
+    """Write manifest.json, SHA256SUMS and index.html for what dist/ now holds (after bringing the
+    rebuilt editions' web pages up to date); the paths written."""
+    rebuilt = set(rebuilt)
     entries = collect(project, meta.slug, books, rebuilt, today, pages, meta.site_url)
+    refreshed = refresh_web_pages(project, [b for b in books if b.edition.id in rebuilt], entries)
+    if refreshed:
+        entries = collect(project, meta.slug, books, rebuilt, today, pages, meta.site_url)
     newest = max((e.build_date for e in entries), default=today)
     manifest = Manifest(
         title=meta.title, version=meta.version, build_date=newest, site_url=meta.site_url, entries=tuple(entries)
@@ -199,12 +204,30 @@ def publish(
             cover=lambda book: cover_svg(book, project.search_path).split("?>", 1)[-1].strip(),
         ).encode(),
     }
-    written = []
+    written = refreshed
     for name, data in pages.items():
         path = output_path(project.out, name)
         write_atomic(path, data)
         written.append(path)
     return written
+
+
+def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[Path]:
+    """Rewrite each of these editions' web pages whose download list no longer matches the files
+    beside it (say after `build --format pdf` alone), so its sizes and page counts stay true;
+    the pages rewritten."""
+    from .writers import web
+
+    known_pages = {project.out / e.path: e.pages for e in entries if e.pages}
+    rewritten = []
+    for book in books:
+        path = project.out / book.edition.id / FORMATS["web"].file_name(book.meta.slug, book.edition.id)
+        if path.is_file():
+            data = web.write(book, project, known_pages)
+            if data != path.read_bytes():
+                write_atomic(path, data)
+                rewritten.append(path)
+    return rewritten
 
 
 def _groups(cards: Sequence[EditionCard], default_edition: str) -> list[CountryGroup]:
@@ -242,10 +265,13 @@ def human_size(size: int) -> str:
 
 
 def clean(project: Project) -> list[Path]:
-    """Remove what builds wrote (per the manifest) and the site files; keep anything else."""
+    """Remove what builds wrote (per the manifest), the site files and the preflight reports; keep anything else."""
+    from .writers.report import written_reports
+
     manifest = read_manifest(project.out)
     targets = [project.out / e.path for e in manifest.entries] if manifest else []
     targets += [project.out / name for name in SITE_FILES]
+    targets += written_reports(project.out)
     removed = []
     for path in targets:
         if path.is_file():

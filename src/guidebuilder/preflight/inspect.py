@@ -16,7 +16,7 @@ def inspect(
     findings: list[Finding] = []
     if PAGE_CHECKS in checks:
         page_findings, qr_targets = check_pages(pages, profile)
-        findings += check_form(cited_urls(html))
+        findings += check_form(cited_urls(html), data)
         findings += page_findings
         findings += PdfChecks(data, profile).fonts()
         findings += check_qr_codes(data, qr_targets, profile)

@@ -1,14 +1,17 @@
-"""Link checks: every cited URL well-formed and https; with --online, fetched (HEAD, then GET)."""
+"""Link checks: every cited URL well-formed and https; with --online, fetched (HEAD, then GET).
+Given the PDF, each finding names the first page that links to its URL, the link outlined."""
 
 from __future__ import annotations
 
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from io import BytesIO
+from urllib.parse import unquote, urlsplit
 
 from .findings import Finding
 from .profile import Profile
@@ -34,16 +37,51 @@ def cited_urls(html: str) -> list[str]:
     return list(dict.fromkeys(parser.urls))
 
 
-def check_form(urls: Iterable[str]) -> list[Finding]:
+Box = tuple[float, float, float, float]
+
+
+def link_places(pdf: bytes) -> dict[str, tuple[int, Box]]:
+    """The first page (from 1) and box (points from the page's top left) of each URI link in a PDF,
+    by its URI as written and as decoded (WeasyPrint percent-encodes a space, say)."""
+    from pypdf import PdfReader
+
+    places: dict[str, tuple[int, Box]] = {}
+    for number, page in enumerate(PdfReader(BytesIO(pdf)).pages, start=1):
+        top = float(page.mediabox.top)
+        for annotation in page.get("/Annots") or ():
+            annotation = annotation.get_object()
+            uri = (annotation.get("/A") or {}).get("/URI")
+            if uri is None:
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+            box = (min(x0, x1), top - max(y0, y1), abs(x1 - x0), abs(y1 - y0))
+            for key in (str(uri), unquote(str(uri))):
+                places.setdefault(key, (number, box))
+    return places
+
+
+def placed(found: Sequence[tuple[str, Finding]], pdf: bytes | None) -> list[Finding]:
+    """The findings, each (given the PDF, and only when there is a finding) on the first page linking to its URL."""
+    if not found or pdf is None:
+        return [finding for _, finding in found]
+    places = link_places(pdf)
+    located = []
+    for url, finding in found:
+        page, box = places.get(url, (None, None))
+        located.append(replace(finding, page=page, box=box))
+    return located
+
+
+def check_form(urls: Iterable[str], pdf: bytes | None = None) -> list[Finding]:
     """URLs that are not well-formed absolute https URLs."""
-    findings = []
+    found = []
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or not HOST.match(parts.netloc) or " " in url:
-            findings.append(Finding("link", f"malformed URL: {url}"))
+            found.append((url, Finding("link", f"malformed URL: {url}")))
         elif parts.scheme == "http":
-            findings.append(Finding("link", f"not https: {url}"))
-    return findings
+            found.append((url, Finding("link", f"not https: {url}")))
+    return placed(found, pdf)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -78,9 +116,9 @@ def fetch_status(url: str, timeout: float) -> Finding | None:
     return None
 
 
-def check_online(urls: Iterable[str], profile: Profile) -> list[Finding]:
+def check_online(urls: Iterable[str], profile: Profile, pdf: bytes | None = None) -> list[Finding]:
     """Fetch every URL, a few at a time; findings in the URLs' order."""
     urls = list(urls)
     with ThreadPoolExecutor(max_workers=profile.link_workers) as pool:
         results = list(pool.map(lambda url: fetch_status(url, profile.link_timeout_s), urls))
-    return [finding for finding in results if finding is not None]
+    return placed([(url, finding) for url, finding in zip(urls, results, strict=True) if finding is not None], pdf)

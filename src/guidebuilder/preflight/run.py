@@ -48,7 +48,7 @@ def preflight(
         laid = [future.result() for future in futures[edition]]
         found = [f for result in laid for f in result.findings]
         if online:
-            found += check_online(cited_urls(jobs[edition][0].html), profile)
+            found += check_online(cited_urls(jobs[edition][0].html), profile, laid[0].data)
         results.append(EditionCheck(edition, tuple(replace(f, edition=edition) for f in found), laid[0].data))
     if report:
         from ..writers.report import write_report

@@ -1,5 +1,8 @@
 """The preflight report of an edition: preflight.html (each finding with a thumbnail of its page,
-the problem outlined; self-contained, images as data: URIs) and preflight.json for CI."""
+the problem outlined; self-contained, images as data: URIs) and preflight.json for CI.
+
+Both name their generator, so `clean` can tell them from files of the same name that guidebuilder
+did not write: no manifest lists them (preflight may run before any build)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
     from ..preflight.run import EditionCheck
 
 THUMB_DPI = 40
+GENERATOR = "guidebuilder preflight"
+REPORT_NAMES = ("preflight.html", "preflight.json")
+HTML_START = f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}">'
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 .finding{display:flex;gap:1.5em;align-items:flex-start;border-top:1px solid #ccc;padding:1em 0}
 .finding img{border:1px solid #999;flex:none}.kind{font-weight:bold;color:#a40000}
@@ -69,7 +75,7 @@ def report_html(check: EditionCheck, profile: Profile) -> str:
     limits = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in asdict(profile).items())
     summary = f"{len(check.findings)} findings" if check.findings else "No findings: ready for print."
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preflight {check.edition}</title>'
+        f"{HTML_START}<title>Preflight {check.edition}</title>"
         f"<style>{STYLE}</style></head><body><h1>Preflight {html.escape(check.edition)}</h1><p>{summary}</p>"
         f"{''.join(rows)}<h2>Profile</h2><table>{limits}</table></body></html>\n"
     )
@@ -77,8 +83,30 @@ def report_html(check: EditionCheck, profile: Profile) -> str:
 
 def report_json(check: EditionCheck, profile: Profile) -> str:
     """The JSON report of one edition."""
-    data = {"edition": check.edition, "profile": asdict(profile), "findings": [f.as_json() for f in check.findings]}
+    data = {
+        "generator": GENERATOR,
+        "edition": check.edition,
+        "profile": asdict(profile),
+        "findings": [f.as_json() for f in check.findings],
+    }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def written_reports(out: Path) -> list[Path]:
+    """The preflight reports in the editions' folders under out that guidebuilder wrote."""
+    found = sorted(path for name in REPORT_NAMES for path in out.glob(f"*/{name}") if path.is_file())
+    return [path for path in found if _is_report(path)]
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        if path.suffix == ".html":
+            with path.open("rb") as handle:
+                return handle.read(len(HTML_START.encode())) == HTML_START.encode()
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("generator") == GENERATOR
 
 
 def write_report(folder: Path, check: EditionCheck, profile: Profile) -> tuple[Path, Path]:

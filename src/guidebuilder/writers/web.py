@@ -1,12 +1,14 @@
 """The web edition: the whole guide as one self-contained, accessible page, dist/<edition>/index.html.
 
 It is written after the edition's other outputs (Format.written_last) so its download list names
-only files that exist, with their real sizes.
+only files that exist, with their real sizes; a later build of those outputs alone (`--format pdf`)
+rewrites it when that list changes (publish.refresh_web_pages).
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +35,16 @@ class Download:
     pages: int | None
 
 
-def downloads(book: Book, project: Project) -> tuple[Download, ...]:
-    """The edition's files that exist in the output folder, in the order a reader wants them."""
+def downloads(book: Book, project: Project, known_pages: Mapping[Path, int] | None = None) -> tuple[Download, ...]:
+    """The edition's files that exist in the output folder, in the order a reader wants them
+    (a PDF's pages from known_pages when there, else counted)."""
     folder = project.out / book.edition.id
     found = []
     for name in DOWNLOADS:
         path = folder / FORMATS[name].file_name(book.meta.slug, book.edition.id)
         if path.is_file():
             label = getattr(book.strings, f"format_{name}")
-            pages = _pages(path) if name == "pdf" else None
+            pages = ((known_pages or {}).get(path) or _pages(path)) if name == "pdf" else None
             found.append(Download(name, path.name, label, file_size(path.stat().st_size, book.locale), pages))
     return tuple(found)
 
@@ -63,13 +66,13 @@ def inline_images(book: Book, project: Project) -> dict[str, str]:
     return images
 
 
-def write(book: Book, project: Project) -> bytes:
+def write(book: Book, project: Project, known_pages: Mapping[Path, int] | None = None) -> bytes:
     """The web page's bytes."""
     html = render_template(
         project.search_path,
         "web/index.html.j2",
         book=book,
-        downloads=downloads(book, project),
+        downloads=downloads(book, project, known_pages),
         inline_images=inline_images(book, project),
         **WEB_CONTEXT,
     )
