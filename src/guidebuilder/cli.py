@@ -327,7 +327,7 @@ def clean(
     ] = None,
     project: ProjectOption = Path("."),
 ) -> None:
-    """Remove what builds wrote to the output folder (per its manifest); leave anything else."""
+    """Remove what builds wrote to the output folder (per its manifest) and preflight reports; keep the rest."""
     from .publish import clean as run_clean
 
     removed = _run(run_clean, _project(project, out))
