@@ -74,18 +74,24 @@ def render(job: LayoutJob) -> object:
 def lay_out(job: LayoutJob) -> LaidOut:
     """The finished PDF of a job."""
     document = render(job)
-    finisher = _print_finish(job.bleed_mm) if job.bleed_mm is not None else _tags_finish
+    finish = _print_finish(job.bleed_mm) if job.bleed_mm is not None else _tags_finish
+    written: list[pydyf.PDF] = []
+
+    def finisher(document: object, pdf: pydyf.PDF) -> None:
+        finish(document, pdf)
+        written.append(pdf)  # the objects the file is made of, for the checks (no parsing it back)
+
     with _document_id(job.document_id):
         data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
     findings = ()
     if job.checks:
         from ..preflight.inspect import inspect  # after the layout: the warm-up imports WeasyPrint only
 
-        findings = inspect(job.checks, document.pages, data, job.html)
+        findings = inspect(job.checks, document.pages, data, written[0].objects, job.html)
     return LaidOut(data, len(document.pages), findings)
 
 
-def _tags_finish(document: object, pdf: object) -> None:
+def _tags_finish(document: object, pdf: pydyf.PDF) -> None:
     """Running heads and page numbers as artifacts, table header cells with their scope (PDF/UA)."""
     finish_tags(pdf)
 
