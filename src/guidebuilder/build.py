@@ -17,7 +17,7 @@ from .glossary import glossary_problems
 from .guide import Guide, load_guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
 from .project import Project
-from .publish import publish
+from .publish import prepare, publish
 from .resolve import resolve_all
 from .spellcheck import spelling_problems
 from .translations import translation_warnings
@@ -164,6 +164,7 @@ def build(
         remove_stale_temporaries(project.out)
         laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
         observer.planned(list(targets))
+        prepare(project)  # meanwhile
         outputs = []
         for (edition, name), path in targets.items():
             outputs.append(_finish(project, books[edition], name, path, laid, needs[edition, name]))
