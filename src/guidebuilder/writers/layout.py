@@ -23,6 +23,20 @@ from .tags import finish_tags
 MM = 72 / 25.4
 
 
+def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, built once per page count instead of at every call: WeasyPrint's
+    PDF/UA tagger reads it for every structure element, which made tagging quadratic in the pages."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_page_references_cache")
+    if cached is None or cached[0] is not kids or cached[1] != len(kids):
+        cached = (kids, len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_page_references_cache"] = cached
+    return cached[2]
+
+
+pydyf.PDF.page_references = property(_page_references)
+
+
 class ProjectFetcher(URLFetcher):
     """Reads only existing files inside the project's guide and layouts; never the network."""
 
