@@ -4,15 +4,20 @@ links check against a local HTTP server; the CLI and the report on the fixture p
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import threading
 from pathlib import Path
 
 import pytest
 import segno
+from pypdf import PdfReader
 
+from guidebuilder.preflight.fonts import FONT_FILES
 from guidebuilder.preflight.links import check_online
 from guidebuilder.preflight.profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE
+from guidebuilder.preflight.qr import qr_modules
+from guidebuilder.writers import layout
 from guidebuilder.writers.jobs import LayoutJob
 from guidebuilder.writers.layout import lay_out
 
@@ -110,6 +115,33 @@ def test_qr_code_without_quiet_zone(tmp_path):
     found = kinds(laid_out(tmp_path, body), "qr")
     assert [f.page for f in found] == [1]
     assert "light margin" in found[0].message or "does not decode" in found[0].message
+
+
+@pytest.mark.parametrize("length", [1, 14, 20, 26, 40, 60, 90, 130, 200, 400])
+def test_qr_module_count_is_that_of_the_symbol_segno_draws(length):
+    url = "https://example.org/" + "x" * length
+    assert qr_modules(url) == segno.make(url, error="m", micro=False).symbol_size(border=0)[0]
+
+
+def test_fonts_check_on_a_file_without_its_font_program(tmp_path, monkeypatch):
+    assert kinds(laid_out(tmp_path, FILLER), "fonts") == []
+    finish = layout._tags_finish
+
+    def strip_font_programs(document, pdf):
+        finish(document, pdf)
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/FontDescriptor":
+                for key in FONT_FILES:
+                    obj.pop(key, None)
+
+    monkeypatch.setattr(layout, "_tags_finish", strip_font_programs)
+    result = laid_out(tmp_path, FILLER)
+    found = kinds(result, "fonts")
+    fonts = [f for page in PdfReader(io.BytesIO(result.data)).pages for f in page["/Resources"]["/Font"].values()]
+    descendants = [d.get_object() for f in fonts for d in f.get_object()["/DescendantFonts"]]
+    assert descendants and not any(k in d["/FontDescriptor"] for d in descendants for k in ("/FontFile2", "/FontFile3"))
+    assert len(found) == 1 and found[0].message.startswith("not embedded: ")
+    assert all(str(d["/BaseFont"]).lstrip("/") in found[0].message for d in descendants)
 
 
 def test_low_contrast_accent_and_small_text(tmp_path):

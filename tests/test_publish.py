@@ -265,3 +265,17 @@ def test_manifest_json_is_plain_and_sorted(twice):
     data = json.loads((twice[0] / "manifest.json").read_text(encoding="utf-8"))
     paths = [e["path"] for e in data["entries"]]
     assert paths == sorted(paths, key=lambda p: (p.split("/")[0], paths.index(p)))
+
+
+def test_broken_download_page_template_is_reported_after_the_layouts(tmp_path, monkeypatch):
+    """The build compiles the download page's templates while it waits for the layouts; a broken one
+    is still reported, by the publish step, as a template error naming the file."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    layouts = tmp_path / "layouts"
+    (layouts / "site").mkdir(parents=True)
+    (layouts / "site" / "index.html.j2").write_text("<html>\n{% for x in %}\n</html>\n")
+    out = tmp_path / "dist"
+    with pytest.raises(BuildError, match=r"index\.html\.j2:2: template error"):
+        build(Project.at(REPO, out, (layouts,)), ("en-GB",), ("pdf",))
+    assert (out / "en-GB" / "customs-officer-careers-en-GB.pdf").is_file()
+    assert not (out / "index.html").exists()

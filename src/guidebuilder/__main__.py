@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import suppress
 
 
 class Interrupted(BaseException):
@@ -35,6 +36,13 @@ def main() -> None:
         code: int | str | None = done.code
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is over: exit with its result
+    if code is None or isinstance(code, int):
+        # Every file is written and closed and the workers are stopped: skip the interpreter's teardown
+        # of every module loaded (~0.1 s, as long as some whole commands take).
+        with suppress(OSError):  # a closed pipe (`guidebuilder list | head`)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code or 0)
     sys.exit(code)
 
 

@@ -13,7 +13,7 @@ from .errors import BuildError, UsageError
 from .guide import Guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
 from .project import Project, build_date
-from .publish import publish
+from .publish import prepare, publish
 from .validate import check, validate
 from .workers import pool_size, run_layout, worker_pool
 from .writers import DEFAULT_FORMATS, FORMATS
@@ -101,6 +101,7 @@ def build(
         remove_stale_temporaries(project.out)
         laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
         observer.planned(list(targets))
+        prepare(project)  # meanwhile
         outputs = []
         for (edition, name), path in targets.items():
             outputs.append(_finish(project, books[edition], name, path, laid, needs[edition, name]))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Annotated, Literal
 
+from jinja2 import TemplateError
 from pydantic import Field, ValidationError
 
 from .book import Book
@@ -19,10 +21,12 @@ from .models import GuideMeta
 from .outputs import output_path, write_atomic
 from .project import Project
 from .render import cover_svg, render_template
+from .templates import environment
 from .types import Model
 from .writers import FORMATS
 
 SITE_FILES = ("index.html", "manifest.json", "SHA256SUMS")
+SITE_TEMPLATES = ("site/index.html.j2", "epub/cover.svg.j2")  # the download page and its cover thumbnails
 PAGE_SIZES = {
     ("A5", "pdf"): "A5 (148 × 210 mm)",
     ("A5", "print"): "A5 + 3 mm bleed",
@@ -167,6 +171,14 @@ def collect(
                 counted = (pages or {}).get(path)
                 entries.append(_entry(project.out, path, fmt.name, book, built, before, counted, site_url))
     return entries
+
+
+def prepare(project: Project) -> None:
+    """Compile the download page's templates ahead of publish(): a build does it while its workers lay out,
+    rather than after the last layout. A broken template is left for publish() to report."""
+    for name in SITE_TEMPLATES:
+        with suppress(TemplateError):
+            environment(tuple(project.search_path)).get_template(name)
 
 
 def publish(

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .findings import Finding
+from .fonts import unembedded_fonts
 from .links import check_form, cited_urls
 from .pages import check_pages
-from .pdf import PdfChecks, check_qr_codes
 from .profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE, Profile
+from .qr import check_qr_codes
 
 
 def inspect(
-    checks: tuple[str, ...], pages: list, data: bytes, html: str, profile: Profile = PROFILE
+    checks: tuple[str, ...],
+    pages: list,
+    data: bytes,
+    objects: Sequence[object],
+    html: str,
+    profile: Profile = PROFILE,
 ) -> tuple[Finding, ...]:
-    """The findings of the named check groups on a laid-out document, its PDF and its HTML."""
+    """The findings of the named check groups on a laid-out document, its PDF (the file, and the objects
+    WeasyPrint wrote it from) and its HTML."""
     findings: list[Finding] = []
     if PAGE_CHECKS in checks:
         page_findings, qr_targets = check_pages(pages, profile)
         findings += check_form(cited_urls(html), data)
         findings += page_findings
-        findings += PdfChecks(data, profile).fonts()
+        findings += unembedded_fonts(objects)
         findings += check_qr_codes(data, qr_targets, profile)
     if PRINT_CHECKS in checks:
+        from .pdf import PdfChecks  # pypdf: only the print PDF is parsed back
+
         pdf = PdfChecks(data, profile)
         findings += pdf.image_resolution()
         findings += pdf.device_rgb()

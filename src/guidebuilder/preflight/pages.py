@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .findings import Finding, shorten
@@ -12,14 +11,17 @@ from .profile import Profile
 PT = 0.75  # points per CSS pixel
 REGION_CLASSES = {"section", "back-matter"}  # an article per section, the sources and resources pages
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "caption"}
+WHITE = (1.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)
 class Placed:
-    """A box on a page and the boxes it sits in (outermost first)."""
+    """A box on a page, the boxes it sits in (outermost first), its kind and the colour it is printed on."""
 
     box: object
     ancestors: tuple
+    kind: str  # the WeasyPrint box class name, e.g. 'TextBox'
+    behind: tuple[float, float, float]  # the nearest opaque background of its ancestors, else white
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,25 @@ def box_pt(box: object) -> tuple[float, float, float, float]:
     )
 
 
-def walk(box: object, ancestors: tuple = ()) -> Iterator[Placed]:
-    """Every box in the page's flow (not the running heads and page numbers), in document order."""
-    yield Placed(box, ancestors)
-    for child in getattr(box, "children", None) or ():
-        if kind_of(child) != "MarginBox":
-            yield from walk(child, (*ancestors, box))
+def walk(page: object, colours: Colours) -> list[Placed]:
+    """Every box in the page's flow (not the running heads and page numbers), in document order, in one
+    pass that also carries each box's background down to what it holds."""
+    placed: list[Placed] = []
+    stack = [(page, (), WHITE)]
+    while stack:
+        box, ancestors, behind = stack.pop()
+        placed.append(Placed(box, ancestors, kind_of(box), behind))
+        children = getattr(box, "children", None)
+        if children:
+            inner, under = (*ancestors, box), colours.srgb(box.style["background_color"]) or behind
+            stack.extend((child, inner, under) for child in reversed(children) if kind_of(child) != "MarginBox")
+    return placed
 
 
 def is_text(placed: Placed) -> bool:
     """A text box with visible characters, not a list marker."""
     box = placed.box
-    return kind_of(box) == "TextBox" and bool(box.text.strip()) and not box.element_tag.endswith("::marker")
+    return placed.kind == "TextBox" and bool(box.text.strip()) and not box.element_tag.endswith("::marker")
 
 
 def element_text(element: object) -> str:
@@ -77,8 +86,11 @@ class PageChecks:
     def __init__(self, pages: list, profile: Profile):
         self.pages = [page._page_box for page in pages]
         self.profile = profile
-        self.boxes = [list(walk(page)) for page in self.pages]
+        self.colours = Colours()
+        self.boxes = [walk(page, self.colours) for page in self.pages]
+        self.texts = [[p for p in placed if is_text(p)] for placed in self.boxes]
         self.regions = [self._regions(placed) for placed in self.boxes]
+        self.paragraphs = [self._paragraph_lines(placed) for placed in self.boxes]
 
     def run(self) -> list[Finding]:
         """Every page check's findings."""
@@ -110,9 +122,7 @@ class PageChecks:
         return page.content_box_x(), page.content_box_y(), page.width, page.height
 
     def _lines(self, index: int) -> list[Placed]:
-        return [
-            p for p in self.boxes[index] if kind_of(p.box) == "LineBox" and not p.box.element_tag.endswith("::marker")
-        ]
+        return [p for p in self.boxes[index] if p.kind == "LineBox" and not p.box.element_tag.endswith("::marker")]
 
     def stranded(self, index: int) -> list[Finding]:
         """A page holding only the end of a section that began earlier, mostly empty."""
@@ -146,15 +156,15 @@ class PageChecks:
         return [
             p
             for p in self.boxes[index]
-            if (kind_of(p.box) == "LineBox" and not p.box.element_tag.endswith("::marker"))
-            or "Replaced" in kind_of(p.box)
-            or (kind_of(p.box) == "BlockBox" and not p.box.children and p.box.border_height() > 0)
+            if (p.kind == "LineBox" and not p.box.element_tag.endswith("::marker"))
+            or "Replaced" in p.kind
+            or (p.kind == "BlockBox" and not p.box.children and p.box.border_height() > 0)
         ]
 
     def heading_at_foot(self, index: int) -> list[Finding]:
         """A heading or block title as the last line of a page that is followed by more."""
         leaves = self._leaves(index)
-        if not leaves or index + 1 == len(self.pages) or kind_of(leaves[-1].box) != "LineBox":
+        if not leaves or index + 1 == len(self.pages) or leaves[-1].kind != "LineBox":
             return []
         last = leaves[-1]
         for ancestor in reversed(last.ancestors):
@@ -169,10 +179,11 @@ class PageChecks:
                 break
         return []
 
-    def _paragraph_lines(self, index: int) -> dict[object, tuple[object, int]]:
+    @staticmethod
+    def _paragraph_lines(boxes: list[Placed]) -> dict[object, tuple[object, int]]:
         """Each paragraph (a block holding lines) on a page: its box and its number of lines there."""
         found: dict[object, tuple[object, int]] = {}
-        for placed in self.boxes[index]:
+        for placed in boxes:
             children = getattr(placed.box, "children", None) or ()
             lines = sum(1 for child in children if kind_of(child) == "LineBox")
             if lines and getattr(placed.box, "element", None) is not None:
@@ -185,7 +196,7 @@ class PageChecks:
         orphans/widows or the profile's minimum, whichever is more."""
         if index + 1 == len(self.pages):
             return []
-        here, there = self._paragraph_lines(index), self._paragraph_lines(index + 1)
+        here, there = self.paragraphs[index], self.paragraphs[index + 1]
         findings = []
         for element in here.keys() & there.keys():
             (box, first), (next_box, last) = here[element], there[element]
@@ -208,7 +219,7 @@ class PageChecks:
         findings: list[Finding] = []
         for placed in self.boxes[index]:
             box = placed.box
-            if not (is_text(placed) or "Replaced" in kind_of(box)) or box.style["position"] == "absolute":
+            if not ("Replaced" in placed.kind or is_text(placed)) or box.style["position"] == "absolute":
                 continue
             holder = next(
                 (a for a in reversed(placed.ancestors) if kind_of(a) != "LineBox" and "Inline" not in kind_of(a)), None
@@ -228,11 +239,7 @@ class PageChecks:
 
     def text_size(self, index: int) -> list[Finding]:
         """Text smaller than the minimum, reported once per page with the smallest example."""
-        small = [
-            p.box
-            for p in self.boxes[index]
-            if is_text(p) and p.box.style["font_size"] * PT < self.profile.min_text_pt - 0.01
-        ]
+        small = [p.box for p in self.texts[index] if p.box.style["font_size"] * PT < self.profile.min_text_pt - 0.01]
         if not small:
             return []
         smallest = min(small, key=lambda b: b.style["font_size"])
@@ -258,12 +265,9 @@ class PageChecks:
         """Text whose colour is too close to the background it is printed on."""
         findings: list[Finding] = []
         seen: set[tuple] = set()
-        for placed in self.boxes[index]:
-            if not is_text(placed):
-                continue
-            fg = srgb(placed.box.style["color"])
-            bg = background(placed.ancestors, self.pages[index])
-            if fg is None or bg is None or (fg, bg) in seen:
+        for placed in self.texts[index]:
+            fg, bg = self.colours.srgb(placed.box.style["color"]), placed.behind
+            if fg is None or (fg, bg) in seen:
                 continue
             ratio = contrast_ratio(fg, bg)
             if ratio < self.profile.min_contrast:
@@ -280,7 +284,7 @@ class PageChecks:
         targets: dict[tuple[int, str], QrTarget] = {}
         for index, placed_boxes in enumerate(self.boxes):
             for placed in placed_boxes:
-                if "Replaced" not in kind_of(placed.box):
+                if "Replaced" not in placed.kind:
                     continue
                 owner = next((a.element for a in placed.ancestors if _data_qr(a)), None)
                 if owner is not None:
@@ -305,13 +309,18 @@ def srgb(color: object) -> tuple[float, float, float] | None:
     return tuple(round(min(1.0, max(0.0, c)), 4) for c in converted.coordinates)
 
 
-def background(ancestors: tuple, page: object) -> tuple[float, float, float] | None:
-    """The colour behind a box: the nearest opaque background of its ancestors, else the page's, else white."""
-    for ancestor in reversed(ancestors):
-        colour = srgb(ancestor.style["background_color"])
-        if colour is not None:
-            return colour
-    return srgb(page.style["background_color"]) or (1.0, 1.0, 1.0)
+class Colours:
+    """srgb() of the colours of one document's computed styles, each converted once (styles share them)."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[object, tuple[float, float, float] | None]] = {}
+
+    def srgb(self, color: object) -> tuple[float, float, float] | None:
+        """srgb(color), remembered (with the colour, so that its id stays its own)."""
+        known = self.known.get(id(color))
+        if known is None:
+            known = self.known[id(color)] = (color, srgb(color))
+        return known[1]
 
 
 def luminance(rgb: tuple[float, float, float]) -> float:
