@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
 
 from . import __version__
 
-POOL = "guidebuilder.pool"  # the build's worker pool in the click context's meta, when started early
-
-
-class Commands(TyperGroup):
-    """The subcommands. `build` gets its worker pool before typer parses any option (typer coerces even
-    `--help` through pydantic, a good part of the start-up): the workers import WeasyPrint meanwhile."""
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        if args[:1] == ["build"]:
-            workers = _build_workers(ctx, self.get_command(ctx, "build"), args[1:])
-            if workers:
-                from .workers import worker_pool
-
-                ctx.meta[POOL] = ctx.with_resource(worker_pool(workers))  # stopped when the command ends
-        return super().parse_args(ctx, args)
-
-
-def _build_workers(ctx: typer.Context, command: object, args: list[str]) -> int:
-    """The workers `build` with these arguments will use, from a plain parse of them (no values checked);
-    0 when it asks for help or its arguments are wrong: then its own parsing says so, and it starts its pool."""
-    from .errors import UsageError
-    from .workers import pool_size
-
-    try:
-        parsed, _, _ = command.make_parser(type(ctx)(command, parent=ctx, info_name="build")).parse_args(list(args))
-        if parsed.get("help"):
-            return 0
-        return pool_size(len(parsed.get("editions") or ()), bool(parsed.get("all_editions") or parsed.get("country")))
-    except (UsageError, typer.TyperException):  # a bad option or GUIDEBUILDER_JOBS
-        return 0
-
-
 app = typer.Typer(
-    cls=Commands,
     help="Build regional editions of the customs officer career guide.",
     no_args_is_help=True,
     add_completion=False,
@@ -57,7 +22,7 @@ ProjectOption = Annotated[
 ]
 
 
-def _version(value: bool) -> None:  # a plain bool flag: typer then does not coerce it (through pydantic)
+def _version(value: bool) -> None:
     if value:
         typer.echo(f"guidebuilder {__version__}")
         raise typer.Exit()
@@ -66,8 +31,8 @@ def _version(value: bool) -> None:  # a plain bool flag: typer then does not coe
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
 ) -> None:
     """Build regional editions of the customs officer career guide."""
 
@@ -170,7 +135,6 @@ def explain(edition: str, project: ProjectOption = Path(".")) -> None:
 
 @app.command()
 def build(
-    ctx: typer.Context,
     editions: Annotated[Optional[list[str]], typer.Argument(help="Edition ids, e.g. en-GB.")] = None,
     all_editions: Annotated[bool, typer.Option("--all", help="Build every edition.")] = False,
     country: Annotated[
@@ -204,9 +168,8 @@ def build(
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
     proj = _project(project, out, tuple(layouts or ()), booklet)
-    started = ctx.meta.get(POOL)  # by Commands.parse_args
-    workers = 0 if started else _run(pool_size, len(editions or ()), all_editions or bool(country))
-    with nullcontext(started) if started else worker_pool(workers) as pool:
+    workers = _run(pool_size, len(editions or ()), all_editions or bool(country))
+    with worker_pool(workers) as pool:
         from .build import build as run_build  # the workers import WeasyPrint meanwhile
         from .progress import progress_display
 
