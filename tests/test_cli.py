@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import run_cli
+
+GUIDEBUILDER = Path(sys.executable).parent / "guidebuilder"
 
 
 def test_version(runner):
@@ -188,3 +194,14 @@ def test_library_build_reports_to_an_observer_and_prints_nothing(project: Path, 
         ("publishing",),
     ]
     assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["list"], ["check"], ["--version"]])
+def test_output_that_cannot_be_written_is_an_error_without_traceback(project: Path, command: list[str]):
+    args = [str(GUIDEBUILDER), *command] + (["-C", str(project)] if command != ["--version"] else [])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "error: cannot write the output: No space left on device" in done.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from contextlib import suppress
 
 
 class Interrupted(BaseException):
@@ -34,14 +33,25 @@ def main() -> None:
         os._exit(130)
     except SystemExit as done:
         code: int | str | None = done.code
+    except BrokenPipeError:
+        code = 141  # the reader stopped reading (`guidebuilder list | head`): quietly, like a shell tool
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush there
+    except OSError as exc:  # the output cannot be written (a full disk): no traceback
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        code = 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is over: exit with its result
     if code is None or isinstance(code, int):
         # Every file is written and closed and the workers are stopped: skip the interpreter's teardown
         # of every module loaded (~0.1 s, as long as some whole commands take).
-        with suppress(OSError):  # a closed pipe (`guidebuilder list | head`)
+        try:
             sys.stdout.flush()
             sys.stderr.flush()
+        except BrokenPipeError:
+            pass  # the reader has stopped reading (`guidebuilder list | head`)
+        except OSError as exc:  # the output was lost (a full disk)
+            os.write(2, f"error: cannot write the output: {exc.strerror or exc}\n".encode())
+            code = code or 1
         os._exit(code or 0)
     sys.exit(code)
 

@@ -22,7 +22,7 @@ ProjectOption = Annotated[
 ]
 
 
-def _version(value: bool) -> None:
+def _version(value: bool) -> None:  # a plain bool flag: nothing for typer to coerce
     if value:
         typer.echo(f"guidebuilder {__version__}")
         raise typer.Exit()
@@ -31,8 +31,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = None,
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Build regional editions of the customs officer career guide."""
 
