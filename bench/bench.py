@@ -71,20 +71,21 @@ def run(*args: str, cwd: Path = ROOT) -> None:
 
 def stages() -> dict[str, object]:
     """Per-stage times of one edition, in this process (imports and caches warmed up first)."""
-    from guidebuilder.build import build_date, check
-    from guidebuilder.project import Project
+    from guidebuilder.project import Project, build_date
     from guidebuilder.publish import publish
     from guidebuilder.render import booklet_html
     from guidebuilder.resolve import resolve
+    from guidebuilder.validate import validate
     from guidebuilder.writers import epub, layout, pdf
     from guidebuilder.writers.booklet import impose
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
     out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
     project = Project.at(ROOT, out)
-    layout.lay_out(pdf.download_job(resolve(check(project)[0], EDITION, build_date(project)), project))  # warm-up
+    layout.lay_out(pdf.download_job(resolve(validate(project).guide, EDITION, build_date(project)), project))  # warm-up
     result: dict[str, float] = {}
-    result["load + validate"], (guide, _) = timed(lambda: check(project))
+    result["load + validate"], checked = timed(lambda: validate(project, proofread=True))
+    guide = checked.guide
     result["proofread, cached"], result["proofread, cold"] = proofread(project)
     today = build_date(project)
     result["resolve"], book = timed(lambda: resolve(guide, EDITION, today))
@@ -112,9 +113,9 @@ def stages() -> dict[str, object]:
 
 def proofread(project: object) -> tuple[float, float]:
     """Spell check and glossary of every edition: with the word-verdict cache, and with an empty one."""
-    from guidebuilder.build import validate
     from guidebuilder.glossary import glossary_problems
     from guidebuilder.spellcheck import spelling_problems
+    from guidebuilder.validate import validate
 
     checked = validate(project)
 
@@ -137,14 +138,14 @@ def proofread(project: object) -> tuple[float, float]:
 
 def floor() -> dict[str, float]:
     """`guidebuilder build EDITION --format pdf` against plain `weasyprint` on the same final HTML."""
-    from guidebuilder.build import build_date, check
-    from guidebuilder.project import Project
+    from guidebuilder.project import Project, build_date
     from guidebuilder.render import booklet_html
     from guidebuilder.resolve import resolve
+    from guidebuilder.validate import validate
 
     work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     project = Project.at(ROOT, work / "dist")
-    book = resolve(check(project)[0], EDITION, build_date(project))
+    book = resolve(validate(project).guide, EDITION, build_date(project))
     combined = booklet_html(book, project.search_path)  # exactly the document the PDF writer lays out
     page = work / "guide.html"
     page.write_text(combined, encoding="utf-8")
@@ -228,8 +229,8 @@ def scaled_project(factor: int, into: Path) -> Path:
 
 def scaling() -> dict[str, object]:
     """Layout + write time per page at x1, x4, x16 the content (in process, so start-up does not count)."""
-    from guidebuilder.build import validate
     from guidebuilder.project import Project
+    from guidebuilder.validate import validate
     from guidebuilder.writers import layout, pdf
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
@@ -260,9 +261,9 @@ def noop_make() -> dict[str, float]:
 
 def preview() -> dict[str, object]:
     """`guidebuilder preview`: from saving a section to the updated Text view and Pages, against the PDF layout."""
-    from guidebuilder.build import validate
     from guidebuilder.preview.server import Preview
     from guidebuilder.project import Project
+    from guidebuilder.validate import validate
     from guidebuilder.writers import layout, pdf
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]

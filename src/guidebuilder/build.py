@@ -12,13 +12,11 @@ from .book import Book
 from .errors import BuildError, UsageError
 from .guide import Guide
 from .outputs import output_path, remove_stale_temporaries, write_atomic
-from .project import Project, build_date
+from .project import Project
 from .publish import prepare, publish
-from .validate import check, validate
+from .validate import validate
 from .workers import pool_size, run_layout, worker_pool
 from .writers import DEFAULT_FORMATS, FORMATS
-
-__all__ = ["BuildObserver", "Output", "build", "build_date", "check", "select_editions", "validate"]
 
 
 @dataclass(frozen=True)

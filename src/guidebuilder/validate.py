@@ -44,9 +44,3 @@ def validate(project: Project, strict: bool = False, proofread: bool = False) ->
     result = examine(project, proofread)
     result.findings.raise_for(strict)
     return result
-
-
-def check(project: Project, strict: bool = False) -> tuple[Guide, list[str]]:
-    """Validate every file and every edition; return the guide and its warnings."""
-    result = validate(project, strict, proofread=True)
-    return result.guide, [str(w) for w in result.findings.warnings]
