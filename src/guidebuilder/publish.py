@@ -194,8 +194,7 @@ def publish(
     rebuilt = set(rebuilt)
     entries = collect(project, meta.slug, books, rebuilt, today, pages, meta.site_url)
     refreshed = refresh_web_pages(project, [b for b in books if b.edition.id in rebuilt], entries)
-    if refreshed:
-        entries = collect(project, meta.slug, books, rebuilt, today, pages, meta.site_url)
+    entries = _reread(project, books, entries, set(refreshed), meta.site_url)
     newest = max((e.build_date for e in entries), default=today)
     manifest = Manifest(
         title=meta.title, version=meta.version, build_date=newest, site_url=meta.site_url, entries=tuple(entries)
@@ -222,6 +221,19 @@ def publish(
         write_atomic(path, data)
         written.append(path)
     return written
+
+
+def _reread(
+    project: Project, books: Sequence[Book], entries: list[ManifestEntry], paths: set[Path], site_url: str | None
+) -> list[ManifestEntry]:
+    """The entries, those of the files at paths (rewritten since) read again."""
+    by_id = {book.edition.id: book for book in books}
+    return [
+        _entry(project.out, project.out / e.path, e.format, by_id[e.edition], e.build_date, None, e.pages, site_url)
+        if project.out / e.path in paths
+        else e
+        for e in entries
+    ]
 
 
 def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[Path]:
