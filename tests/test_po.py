@@ -235,3 +235,12 @@ def test_new_language_works_beside_a_new_edition_still_to_fill_in(runner, guide_
     for bad in ("xx", "en"):
         refused = run_cli(runner, "new-language", bad, "-C", str(guide_copy))
         assert refused.exit_code == 2 and refused.stderr.startswith("error: "), refused.output
+
+
+def test_a_po_text_read_again_gives_a_mapping_of_its_own() -> None:
+    """Read once per text in a long-lived process; a caller's change to the mapping stays its own."""
+    text = 'msgctxt "intro.1"\nmsgid "Hello"\nmsgstr "Bonjour"\n'
+    first = read_po(text)
+    first.pop("intro.1")
+    second = read_po(text)
+    assert second["intro.1"].string == "Bonjour" and second["intro.1"].line == 3

@@ -43,3 +43,15 @@ def test_errors_come_from_the_pure_python_parser():
         yamlpos.parse_yaml("a: 1\nb: [1, 2\nc: 3\n")
     assert info.value.line == 2
     assert "flow sequence" in str(info.value)
+
+
+def test_a_text_parsed_again_gives_data_of_its_own() -> None:
+    """A long-lived process parses an unchanged file once; what one caller changes, the next does not see."""
+    text = "title: Pay\nitems:\n  - one\n  - two\n"
+    first = yamlpos.parse_yaml(text, 3)
+    first.data["items"].append("three")
+    first.lines[("title",)] = 99
+    second = yamlpos.parse_yaml(text, 3)
+    assert second.data == {"title": "Pay", "items": ["one", "two"]}
+    assert second.lines[("title",)] == 4 and second.line_of(("items", 1)) == 7
+    assert yamlpos.parse_yaml(text, 0).lines[("title",)] == 1  # the line offset is part of the key

@@ -3,6 +3,7 @@ handled from the first moment: exit 130 and the line `interrupted`, never a trac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -17,13 +18,12 @@ def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted
 
 
-def main() -> None:
-    """Run the command line; outputs being written and worker processes are cleaned up on Ctrl-C."""
+def main(served: bool = False) -> None:
+    """Run the command line; outputs being written and worker processes are cleaned up on Ctrl-C.
+    served: this process is a check server's child, already the caller (see checkserver)."""
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        from .cli import app
-
-        app(prog_name="guidebuilder")
+        code = _command(served)
     except Interrupted:
         sys.stderr.write("interrupted\n")
         sys.stdout.flush()
@@ -31,8 +31,6 @@ def main() -> None:
         # The workers are ended and no partial file is left; exit now rather than in the interpreter's
         # shutdown, which joins the process pool's threads and can wait for good after a killed worker.
         os._exit(130)
-    except SystemExit as done:
-        code: int | str | None = done.code
     except BrokenPipeError:
         code = 141  # the reader stopped reading (`guidebuilder list | head`): quietly, like a shell tool
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush there
@@ -54,6 +52,36 @@ def main() -> None:
             code = code or 1
         os._exit(code or 0)
     sys.exit(code)
+
+
+def _command(served: bool) -> int | str | None:
+    """The command's exit code. A check is answered by the warm check server when one runs; a check run
+    here at a terminal starts one for the next check."""
+    checking = sys.argv[1:2] == ["check"] and not served
+    if checking:
+        from .checkserver import run_served
+
+        code = run_served(sys.argv[1:])
+        if code is not None:
+            return code
+    from .cli import app
+
+    try:
+        app(prog_name="guidebuilder")
+    except SystemExit as done:
+        if checking:
+            _start_check_server()
+        return done.code
+    return None
+
+
+def _start_check_server() -> None:
+    """Leave a warm server for the next check, unless turned off or not at a terminal (best effort)."""
+    from .checkserver import start, wanted
+
+    if wanted():
+        with contextlib.suppress(OSError):
+            start(os.getcwd())
 
 
 if __name__ == "__main__":

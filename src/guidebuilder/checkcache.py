@@ -10,17 +10,14 @@ import os
 import sys
 from dataclasses import astuple, dataclass
 from datetime import date
-from importlib.util import find_spec
 from pathlib import Path
 
-from . import spellcheck
+from .codestamp import CHECK_LIBRARIES, library_stamps
 from .errors import ContentError, Findings, Problem
 from .project import Project, build_date, user_cache_dir
 
 FORMAT = 1  # bump when the stored outcome changes shape
 KEEP = 32  # outcomes of this many projects are kept
-# Libraries whose version can change what check finds: an upgrade changes their files' sizes and times.
-LIBRARIES = ("babel", "pydantic", "pydantic_core", "yaml", "markdown_it", "markupsafe", "enchant")
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -75,20 +72,9 @@ def inputs_key(project: Project) -> str:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             digest.update(f"\0{path.relative_to(root)}\0".encode())
             digest.update(path.read_bytes())
-    for stamp in _library_stamps():
+    for stamp in library_stamps(CHECK_LIBRARIES):
         digest.update(f"\0{stamp}".encode())
     return digest.hexdigest()
-
-
-def _library_stamps() -> list[str]:
-    """Path, size and time of each library's entry file and of each installed dictionary."""
-    files = [Path(spec.origin) for name in LIBRARIES if (spec := find_spec(name)) and spec.origin]
-    files += sorted(p for d in spellcheck.DICTIONARY_DIRS if d.is_dir() for p in d.iterdir() if p.is_file())
-    stamps = []
-    for path in files:
-        stat = path.stat()
-        stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    return stamps
 
 
 def _store_path(project: Project) -> Path:

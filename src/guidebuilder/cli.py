@@ -332,3 +332,36 @@ def clean(
 
     removed = _run(run_clean, _project(project, out))
     typer.echo(f"removed {len(removed)} files")
+
+
+server_app = typer.Typer(
+    help="The warm check server that answers `check` in a fraction of the time (see README).", no_args_is_help=True
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether a check server runs for this code: its process, age and checks served (exit 1 if none)."""
+    from .checkserver import ask
+
+    _say_server(ask("status"), "runs")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the check server of this code, if one runs (exit 1 if none)."""
+    from .checkserver import ask
+
+    _say_server(ask("stop"), "stopped")
+
+
+def _say_server(state: Optional[dict], verb: str) -> None:
+    import time
+
+    if state is None:
+        typer.echo("no check server runs for this code")
+        raise typer.Exit(1)
+    minutes = (time.time() - state["started"]) / 60
+    served = state["served"]
+    typer.echo(f"check server {verb}: process {state['pid']}, started {minutes:.0f} min ago, {served} checks served")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,11 @@ def write_po(
 
 def read_po(text: str) -> dict[str, Entry]:
     """The entries of a PO file by msgctxt, each with the line of its msgstr and its previous msgid."""
+    return dict(_read_po(text))  # the entries are frozen: a copy of the mapping is the caller's own
+
+
+@lru_cache(maxsize=16)  # a long-lived process (the check server, the preview) reads mostly unchanged files
+def _read_po(text: str) -> dict[str, Entry]:
     from io import BytesIO
 
     from babel.messages.pofile import read_po as babel_read

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import codestamp
 from .errors import Problem
 from .project import user_cache_dir
 
@@ -26,7 +27,7 @@ POSSESSIVE = re.compile(r"['’]s$")
 APOSTROPHE = re.compile(r"['’]")
 # Not words: link targets, URLs, e-mail addresses, inline code, character references.
 NOT_TEXT = re.compile(r"\{\w+\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|`[^`]*`|&#?\w+;")
-DICTIONARY_DIRS = (Path("/usr/share/hunspell"), Path("/usr/share/myspell"), Path("/usr/share/myspell/dicts"))
+DICTIONARY_DIRS = tuple(map(Path, codestamp.DICTIONARY_DIRS))
 DEBIAN_PACKAGE = {"fr": "hunspell-fr", "de": "hunspell-de-de"}
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -75,7 +77,18 @@ def _plainly_shallow(text: str) -> bool:
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> Positioned:
-    """Parse one YAML document; lines are shifted by line_offset."""
+    """Parse one YAML document; lines are shifted by line_offset. A long-lived process (the check server, the
+    preview) sees mostly unchanged files: a text parsed before is not parsed again, and each caller gets
+    data of its own."""
+    return pickle.loads(_parsed(text, line_offset))
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str, line_offset: int) -> bytes:
+    return pickle.dumps(_parse(text, line_offset), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parse(text: str, line_offset: int) -> Positioned:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,363 @@
+"""A warm `check`: a background process that has imported and warmed everything once, and forks a fresh
+child for each `guidebuilder check`. The child runs in the caller's folder, environment, umask and terminal
+(its standard streams are passed over the socket), reads every file anew and exits with the command's code.
+
+One server per user and per code (this package, the libraries and dictionaries check relies on): a change
+to any of them names another socket. It starts after a check run at a terminal and stops after
+IDLE_SECONDS without a request. GUIDEBUILDER_SERVER=0 never uses one; =1 starts one without a terminal.
+The client half imports the standard library only."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import struct
+import sys
+
+from .codestamp import CHECK_LIBRARIES, library_stamps, package_stamps
+
+SETTING = "GUIDEBUILDER_SERVER"
+IDLE_SECONDS = 15 * 60
+_LENGTH = struct.Struct("!I")
+_MAX_REQUEST = 1 << 20
+
+
+# The client ------------------------------------------------------------------------------------------
+
+
+def run_served(argv: list[str]) -> int | None:
+    """Run a command in the warm server and return its exit code; None when no server could take it."""
+    if os.environ.get(SETTING) == "0" or sys.platform != "linux":
+        return None
+    streams = _standard_fds()
+    path = socket_path()
+    if streams is None or path is None or not os.path.exists(path):
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(path)
+            if _peer_uid(sock) != os.getuid():
+                return None
+            _send(sock, _request(argv), streams)
+        except OSError:
+            return None  # a server that stopped since: check here
+        return _exit_code(sock)
+
+
+def _request(argv: list[str]) -> dict:
+    """What the child needs to be the caller."""
+    umask = os.umask(0o22)
+    os.umask(umask)
+    return {
+        "op": "run",
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+        "umask": umask,
+        "encodings": [_encoding(stream) for stream in (sys.stdin, sys.stdout, sys.stderr)],
+    }
+
+
+def _encoding(stream: object) -> tuple[str, str]:
+    return getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"
+
+
+def _standard_fds() -> list[int] | None:
+    """The caller's stdin, stdout and stderr, or None when one is closed."""
+    try:
+        for fd in (0, 1, 2):
+            os.fstat(fd)
+    except OSError:
+        return None
+    return [0, 1, 2]
+
+
+def _exit_code(sock: socket.socket) -> int:
+    """Wait for the command's exit code; a server that vanished mid-command is an error of its own."""
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = sock.recv(64)
+        if not chunk:
+            sys.stderr.write("error: the check server stopped during the check; run it again\n")
+            return 1
+        reply += chunk
+    try:
+        return int(reply)
+    except ValueError:
+        sys.stderr.write("error: the check server answered nonsense; run the check again\n")
+        return 1
+
+
+def ask(op: str) -> dict | None:
+    """Ask the running server for its status or to stop; None when none runs."""
+    path = socket_path()
+    if path is None or not os.path.exists(path):
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(path)
+            if _peer_uid(sock) != os.getuid():
+                return None
+            _send(sock, {"op": op})
+            return json.loads(sock.makefile("rb").readline() or b"null")
+        except (OSError, ValueError):
+            return None
+
+
+def wanted() -> bool:
+    """Whether a check run here should leave a server behind: at a terminal, unless turned off."""
+    setting = os.environ.get(SETTING)
+    return sys.platform == "linux" and setting != "0" and (setting == "1" or sys.stderr.isatty())
+
+
+def start(project_root: str) -> None:
+    """Start a server in the background, warmed on project_root; it exits at once if one is running."""
+    import subprocess
+
+    folder = server_dir()
+    if folder is None:
+        return
+    code = "import sys; from guidebuilder.checkserver import serve; serve(sys.argv[1])"
+    with open(os.path.join(folder, "server.log"), "ab") as log:
+        subprocess.Popen(
+            [sys.executable, "-c", code, project_root],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            cwd="/",
+            start_new_session=True,
+        )
+
+
+# Where it lives ----------------------------------------------------------------------------------------
+
+
+def server_dir() -> str | None:
+    """The user's private folder for servers, or None when it cannot be made private."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    folder = os.path.join(base, "guidebuilder", "server")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None  # someone else's, or open to others: no server
+    return folder
+
+
+def socket_path() -> str | None:
+    """The socket of the server for this code, or None when no such path is usable."""
+    folder = server_dir()
+    if folder is None:
+        return None
+    path = os.path.join(folder, f"check-{code_stamp()[:20]}.sock")
+    return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
+
+
+def code_stamp() -> str:
+    """A digest of the code a server has loaded: Python, this package's files, the libraries and dictionaries."""
+    digest = hashlib.sha256(f"{sys.executable}|{sys.version}|{os.getuid()}".encode())
+    for stamp in package_stamps() + library_stamps((*CHECK_LIBRARIES, "typer", "click")):
+        digest.update(f"\0{stamp}".encode())
+    return digest.hexdigest()
+
+
+# The wire --------------------------------------------------------------------------------------------
+
+
+def _send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode()
+    data = _LENGTH.pack(len(data)) + data
+    sent = socket.send_fds(sock, [data], fds) if fds else sock.send(data)
+    if sent < len(data):  # never send nothing: the server may have answered and closed already
+        sock.sendall(data[sent:])
+
+
+def _receive(sock: socket.socket) -> tuple[dict, list[int]]:
+    data, fds, _flags, _address = socket.recv_fds(sock, 65536, 3)
+    if len(data) < _LENGTH.size:
+        raise ValueError("short request")
+    (length,) = _LENGTH.unpack_from(data)
+    if length > _MAX_REQUEST:
+        raise ValueError("request too long")
+    while len(data) < _LENGTH.size + length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ValueError("request cut short")
+        data += chunk
+    return json.loads(data[_LENGTH.size :]), fds
+
+
+def _peer_uid(sock: socket.socket) -> int:
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+# The server ------------------------------------------------------------------------------------------
+
+
+def serve(project_root: str) -> None:
+    """Warm up on a project, then answer requests until idle for IDLE_SECONDS, told to stop, or the code
+    it has loaded has changed on disk."""
+    import fcntl
+    import gc
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stamp = code_stamp()
+    path = socket_path()
+    if path is None:
+        return
+    lock = open(path.removesuffix(".sock") + ".lock", "wb")  # noqa: SIM115  held for the server's life
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another server for this code is starting or running
+    _warm(project_root)
+    gc.freeze()  # what is loaded now stays shared with every child, untouched by their collections
+    _unlink(path)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    try:
+        _Server(listener, stamp).run()
+    finally:
+        _unlink(path)
+        listener.close()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+class _Server:
+    """The request loop: one request at a time, each check in a child of its own."""
+
+    def __init__(self, listener: socket.socket, stamp: str) -> None:
+        import time
+
+        self.listener = listener
+        self.stamp = stamp
+        self.idle = float(os.environ.get("GUIDEBUILDER_SERVER_IDLE", IDLE_SECONDS))
+        self.state = {"pid": os.getpid(), "started": time.time(), "served": 0}
+
+    def run(self) -> None:
+        """Answer until idle, stopped or out of date; the code on disk is compared once a minute."""
+        import select
+        import time
+
+        last = time.monotonic()
+        while True:
+            left = self.idle - (time.monotonic() - last)
+            if left <= 0:
+                return
+            if not select.select([self.listener], [], [], min(left, 60))[0]:
+                if code_stamp() != self.stamp:
+                    return  # this code was changed or upgraded: the next check starts a server for the new
+                continue
+            if not self.answer():
+                return
+            last = time.monotonic()
+
+    def answer(self) -> bool:
+        """Answer one request; False when told to stop."""
+        conn, _ = self.listener.accept()
+        with conn:
+            try:
+                if _peer_uid(conn) != os.getuid():
+                    return True
+                conn.settimeout(5)
+                request, fds = _receive(conn)
+                conn.settimeout(None)
+            except (OSError, ValueError):
+                return True
+            op = request.get("op")
+            if op == "run" and len(fds) == 3 and request.get("argv", [None])[0] == "check":
+                code = _run_in_child(self.listener, conn, request, fds)
+                self.state["served"] += 1
+                _reply(conn, f"{code}\n")
+                return True
+            for fd in fds:
+                os.close(fd)
+            _reply(conn, json.dumps(self.state) + "\n" if op in ("status", "stop") else "2\n")
+            return op != "stop"
+
+
+def _reply(conn: socket.socket, text: str) -> None:
+    with contextlib.suppress(OSError):  # the caller may have gone
+        conn.sendall(text.encode())
+
+
+def _run_in_child(listener: socket.socket, conn: socket.socket, request: dict, fds: list[int]) -> int:
+    """Fork, become the caller in the child and run its command; the child's exit code (128+n for signal n)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            listener.close()
+            conn.close()
+            _become_caller(request, fds)
+            from .__main__ import main
+
+            main(served=True)  # ends the process
+        finally:
+            os._exit(70)
+    for fd in fds:
+        os.close(fd)  # the caller's streams are the child's alone: a reader sees their end when the child ends
+    return _wait_for(pid, conn)
+
+
+def _wait_for(pid: int, conn: socket.socket) -> int:
+    """The child's exit code; a caller that hangs up (Ctrl-C, killed) ends the child at once."""
+    import select
+    import signal
+
+    child = os.pidfd_open(pid)
+    try:
+        ready = select.select([child, conn], [], [])[0]
+        if child not in ready:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        os.close(child)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return 128 - code if code < 0 else code
+
+
+def _become_caller(request: dict, fds: list[int]) -> None:
+    """Take the caller's streams, folder, environment and umask."""
+    import gc
+    import signal
+    import time
+
+    gc.disable()  # a check is short: collecting would only touch pages shared with the server
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    (in_enc, in_err), (out_enc, out_err), (err_enc, err_err) = request["encodings"]
+    sys.stdin = open(0, encoding=in_enc, errors=in_err, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding=out_enc, errors=out_err, closefd=False, buffering=1 if os.isatty(1) else -1)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding=err_enc, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
+    os.chdir(request["cwd"])
+    os.umask(request["umask"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    time.tzset()
+    sys.argv = ["guidebuilder", *request["argv"]]
+
+
+def _warm(root: str) -> None:
+    """Import what a check needs and check the project once, filling the caches every child inherits."""
+    from pathlib import Path
+
+    from . import checkcache, cli  # noqa: F401
+    from .project import Project
+    from .validate import examine
+
+    with contextlib.suppress(Exception):  # a guide with errors warms the caches as far as it goes
+        examine(Project.at(Path(root)), proofread=True)

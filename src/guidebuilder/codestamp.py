@@ -1,0 +1,36 @@
+"""What the code in use is made of: path, size and time of this package's files, of the libraries a check
+relies on and of the Hunspell dictionaries. Keys for the check cache and the check server; standard library
+only, light to import."""
+
+from __future__ import annotations
+
+import os
+from importlib.util import find_spec
+
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# Libraries whose version can change what check finds: an upgrade changes their files' sizes and times.
+CHECK_LIBRARIES = ("babel", "pydantic", "pydantic_core", "yaml", "markdown_it", "markupsafe", "enchant")
+DICTIONARY_DIRS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts")
+
+
+def library_stamps(names: tuple[str, ...]) -> list[str]:
+    """The stamp of each named library's entry file and of each installed dictionary."""
+    files = [spec.origin for name in names if (spec := find_spec(name)) and spec.origin]
+    for folder in DICTIONARY_DIRS:
+        if os.path.isdir(folder):
+            files += sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
+    return [_stamp(path) for path in files]
+
+
+def package_stamps() -> list[str]:
+    """The stamp of each of this package's Python files."""
+    files = []
+    for folder, dirs, names in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        files += sorted(os.path.join(folder, name) for name in names if name.endswith(".py"))
+    return [_stamp(path) for path in files]
+
+
+def _stamp(path: str) -> str:
+    info = os.stat(path)
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"

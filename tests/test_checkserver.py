@@ -1,0 +1,218 @@
+"""The warm check server: a served check says and exits exactly what a check run here does, in the caller's
+folder, environment and terminal; it follows every edit, stops when asked, when idle or when its caller
+hangs up, and serves its own user only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guidebuilder import checkserver, codestamp
+
+from .conftest import FIXED_EPOCH
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the check server runs on Linux")
+START_S = 90  # a server warms up for about a second; far longer on a loaded machine
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache folder of the test's own (short: a socket's path is limited), and no server left behind."""
+    folder = Path(tempfile.mkdtemp(prefix="gb-", dir="/tmp"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    yield folder
+    state = checkserver.ask("stop")
+    if state is not None:
+        _wait_gone(state["pid"])
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def gb(root: Path, *args: str, server: str | None = "1", **env: str) -> subprocess.CompletedProcess:
+    """Run guidebuilder in root as a caller would; server sets GUIDEBUILDER_SERVER (None: unset)."""
+    full = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **env}
+    full.pop("GUIDEBUILDER_SERVER")
+    if server is not None:
+        full["GUIDEBUILDER_SERVER"] = server
+    command = [sys.executable, "-m", "guidebuilder", *args]
+    return subprocess.run(command, cwd=root, env=full, capture_output=True, text=True, timeout=120)
+
+
+def running_server() -> dict:
+    """The state of the server once it answers."""
+    deadline = time.monotonic() + START_S
+    while (state := checkserver.ask("status")) is None:
+        assert time.monotonic() < deadline, "no check server started"
+        time.sleep(0.1)
+    return state
+
+
+def served() -> int:
+    return checkserver.ask("status")["served"]
+
+
+def same(a: subprocess.CompletedProcess, b: subprocess.CompletedProcess) -> bool:
+    return (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_check_leaves_a_server_that_answers_the_next_checks_alike(project: Path, cache: Path) -> None:
+    here = gb(project, "check", "--no-cache")
+    assert here.returncode == 0, here.stderr
+    assert running_server()["served"] == 0
+    for args in (("check", "--no-cache"), ("check",), ("check", "--strict", "--no-cache")):
+        answered = gb(project, *args)
+        alone = gb(project, *args, server="0")
+        assert same(answered, alone), (answered, alone)
+    assert served() == 3
+
+
+def test_a_served_check_reads_every_edit(project: Path, cache: Path) -> None:
+    gb(project, "check")
+    running_server()
+    edition = project / "guide" / "editions" / "en-US.yaml"
+    original = edition.read_text()
+    edition.write_text(original.replace("currency: USD", "currency: XYZ\nmotto: none"))
+    broken = gb(project, "check")
+    assert broken.returncode == 1
+    assert "guide/editions/en-US.yaml:" in broken.stderr and "motto" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    assert same(broken, gb(project, "check", server="0"))
+    edition.write_text(original)
+    assert gb(project, "check").returncode == 0
+    assert served() == 2
+
+
+def test_a_served_check_runs_in_the_callers_folder_and_environment(project: Path, cache: Path) -> None:
+    gb(project, "check")
+    running_server()
+    later = "1924992000"  # 2031: the fixture's pay figure is stale by then
+    args = ("check", "-C", project.name, "--no-cache")
+    answered = gb(project.parent, *args, SOURCE_DATE_EPOCH=later)
+    assert answered.returncode == 0
+    assert "months old" in answered.stderr
+    assert same(answered, gb(project.parent, *args, server="0", SOURCE_DATE_EPOCH=later))
+    assert "months old" not in gb(project.parent, *args).stderr
+    assert served() == 2
+
+
+def test_ctrl_c_during_a_served_check_ends_it_and_the_server_goes_on(project: Path, cache: Path, tmp_path: Path):
+    gb(project, "check")
+    server = running_server()
+    # Without SOURCE_DATE_EPOCH the check asks git for the build date: this git says it has been reached.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    reached = tmp_path / "reached"
+    (fake / "git").write_text(f"#!/bin/sh\ntouch {reached}\nexec sleep 20\n")
+    (fake / "git").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "GUIDEBUILDER_SERVER": ""}
+    env.pop("SOURCE_DATE_EPOCH")
+    client = subprocess.Popen(
+        [sys.executable, "-m", "guidebuilder", "check", "--no-cache"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + START_S
+    while not reached.exists():
+        assert client.poll() is None and time.monotonic() < deadline, client.communicate()
+        time.sleep(0.02)
+    os.killpg(client.pid, signal.SIGINT)  # Ctrl-C at the terminal: the caller's process group
+    stdout, stderr = client.communicate(timeout=60)
+    assert client.returncode == 130
+    assert stderr.endswith("interrupted\n") and "Traceback" not in stderr
+    assert served() == 1  # the server ended the child and answered the next request
+    children = Path(f"/proc/{server['pid']}/task/{server['pid']}/children")
+    assert children.read_text().split() == []
+    assert gb(project, "check", "--no-cache").returncode == 0
+
+
+def test_a_killed_server_is_replaced(project: Path, cache: Path) -> None:
+    gb(project, "check")
+    first = running_server()
+    os.kill(first["pid"], signal.SIGKILL)
+    _wait_gone(first["pid"])
+    assert checkserver.ask("status") is None  # its socket is left behind, and nobody answers
+    after = gb(project, "check", "--no-cache")
+    assert after.returncode == 0 and after.stdout.startswith("ok: 3 sections")
+    assert running_server()["pid"] != first["pid"]
+
+
+def test_an_idle_server_stops(project: Path, cache: Path) -> None:
+    gb(project, "check", GUIDEBUILDER_SERVER_IDLE="1")
+    pid = running_server()["pid"]
+    _wait_gone(pid)
+    assert not Path(f"/proc/{pid}").exists()
+    assert not Path(checkserver.socket_path()).exists()
+
+
+def test_no_server_without_a_terminal_or_when_turned_off(project: Path, cache: Path) -> None:
+    assert gb(project, "check", server=None).returncode == 0  # output captured: not at a terminal
+    assert not (cache / "guidebuilder" / "server" / "server.log").exists()
+    assert checkserver.ask("status") is None
+    gb(project, "check", server="1")
+    running_server()
+    assert gb(project, "check", "--no-cache", server="0").returncode == 0
+    assert served() == 0
+
+
+def test_server_status_and_stop(project: Path, cache: Path) -> None:
+    assert gb(project, "server", "status").returncode == 1
+    gb(project, "check")
+    pid = running_server()["pid"]
+    status = gb(project, "server", "status")
+    assert status.returncode == 0 and f"process {pid}" in status.stdout and "0 checks served" in status.stdout
+    stopped = gb(project, "server", "stop")
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    _wait_gone(pid)
+    assert gb(project, "server", "status").stdout == "no check server runs for this code\n"
+
+
+def test_the_server_serves_its_own_user_and_only_check(project: Path, cache: Path) -> None:
+    gb(project, "check")
+    running_server()
+    folder = Path(checkserver.server_dir())
+    assert folder.stat().st_mode & 0o777 == 0o700
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(checkserver.socket_path())
+        checkserver._send(sock, {**checkserver._request(["clean"]), "argv": ["clean"]}, [0, 1, 2])
+        assert sock.recv(16) == b"2\n"
+    assert served() == 0
+    if os.getuid() != 0:
+        return
+    # Another user can neither reach the folder nor be answered.
+    script = "import os, socket, sys; os.setuid(65534); socket.socket(socket.AF_UNIX).connect(sys.argv[1])"
+    other = subprocess.run([sys.executable, "-c", script, checkserver.socket_path()], capture_output=True, text=True)
+    assert other.returncode == 1 and "PermissionError" in other.stderr
+
+
+def test_the_code_stamp_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "guidebuilder"
+    shutil.copytree(codestamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(codestamp, "PACKAGE", str(copy))
+    before = checkserver.code_stamp()
+    assert checkserver.code_stamp() == before
+    module = copy / "text.py"
+    module.write_text(module.read_text() + "\n")
+    assert checkserver.code_stamp() != before
