@@ -239,6 +239,15 @@ def test_symlink_loop_is_reported(runner, project: Path, guide: Path):
     assert_reported(check(runner, project), ("sections/02-pay.md", FIGURE_LINE, "blocks.1.src", message))
 
 
+def test_a_named_pipe_in_the_guide_is_reported_not_waited_for(project: Path, guide: Path):
+    """Reading a pipe would wait for a writer for good: check names it and goes on."""
+    os.mkfifo(guide / "sections" / "04-pipe.md")
+    command = [sys.executable, "-m", "guidebuilder", "check", "--no-cache", "-C", str(project)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "guide/sections/04-pipe.md:1: not a regular file" in result.stderr.splitlines()
+
+
 PLAIN_PATH = "must be a plain relative path without ':', '%', '?', '#', '\\' or control characters"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,11 @@ class Reader:
     def text(self, path: Path) -> str | None:
         """The file's text, or None after recording why it cannot be read."""
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # reading a named pipe or a device would wait for good
+                self.problem(path, 1, "", "not a regular file")
+                return None
+            if info.st_size > MAX_FILE_BYTES:
                 self.problem(path, 1, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
                 return None
             raw = path.read_bytes()
