@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,22 +21,43 @@ import pytest
 
 from guidebuilder import checkserver, codestamp
 
-from .conftest import FIXED_EPOCH
+from .conftest import FIXED_EPOCH, FIXTURE
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the check server runs on Linux")
 START_S = 90  # a server warms up for about a second; far longer on a loaded machine
 
 
-@pytest.fixture
-def cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A cache folder of the test's own (short: a socket's path is limited), and no server left behind."""
+@contextlib.contextmanager
+def _own_cache() -> Iterator[Path]:
+    """A cache folder of its own (short: a socket's path is limited), and no server left behind."""
     folder = Path(tempfile.mkdtemp(prefix="gb-", dir="/tmp"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    yield folder
-    state = checkserver.ask("stop")
-    if state is not None:
-        _wait_gone(state["pid"])
-    shutil.rmtree(folder, ignore_errors=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        try:
+            yield folder
+        finally:
+            state = checkserver.ask("stop")
+            if state is not None:
+                _wait_gone(state["pid"])
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def cache() -> Iterator[Path]:
+    """A test's own cache folder, where it starts (and kills) servers of its own."""
+    with _own_cache() as folder:
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the fixture project and a server warmed on it, shared by the tests that leave both as found."""
+    root = tmp_path_factory.mktemp("warm") / "project"
+    shutil.copytree(FIXTURE, root)
+    with _own_cache():
+        assert gb(root, "check").returncode == 0
+        running_server()
+        yield root
 
 
 def gb(root: Path, *args: str, server: str | None = "1", **env: str) -> subprocess.CompletedProcess:
@@ -65,9 +87,17 @@ def same(a: subprocess.CompletedProcess, b: subprocess.CompletedProcess) -> bool
     return (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
 
 
+def _alive(pid: int) -> bool:
+    """Whether the process runs: not ended, nor ended and waiting to be reaped by whoever adopted it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 def _wait_gone(pid: int) -> None:
     deadline = time.monotonic() + 30
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -77,32 +107,39 @@ def test_a_check_leaves_a_server_that_answers_the_next_checks_alike(project: Pat
     here = gb(project, "check", "--no-cache")
     assert here.returncode == 0, here.stderr
     assert running_server()["served"] == 0
-    for args in (("check", "--no-cache"), ("check",), ("check", "--strict", "--no-cache")):
-        answered = gb(project, *args)
-        alone = gb(project, *args, server="0")
-        assert same(answered, alone), (answered, alone)
-    assert served() == 3
+    assert same(gb(project, "check", "--no-cache"), here)
+    assert served() == 1
 
 
-def test_a_served_check_reads_every_edit(project: Path, cache: Path) -> None:
-    gb(project, "check")
-    running_server()
-    edition = project / "guide" / "editions" / "en-US.yaml"
+@pytest.mark.parametrize("args", [("check",), ("check", "--no-cache"), ("check", "--strict", "--no-cache")])
+def test_a_served_check_says_what_a_check_here_says(warm: Path, args: tuple[str, ...]) -> None:
+    before = served()
+    answered = gb(warm, *args)
+    alone = gb(warm, *args, server="0")
+    assert same(answered, alone), (answered, alone)
+    assert served() == before + 1
+
+
+def test_a_served_check_reads_every_edit(warm: Path) -> None:
+    before = served()
+    edition = warm / "guide" / "editions" / "en-US.yaml"
     original = edition.read_text()
     edition.write_text(original.replace("currency: USD", "currency: XYZ\nmotto: none"))
-    broken = gb(project, "check")
-    assert broken.returncode == 1
-    assert "guide/editions/en-US.yaml:" in broken.stderr and "motto" in broken.stderr
-    assert "Traceback" not in broken.stderr
-    assert same(broken, gb(project, "check", server="0"))
-    edition.write_text(original)
-    assert gb(project, "check").returncode == 0
-    assert served() == 2
+    try:
+        broken = gb(warm, "check")
+        assert broken.returncode == 1
+        assert "guide/editions/en-US.yaml:" in broken.stderr and "motto" in broken.stderr
+        assert "Traceback" not in broken.stderr
+        assert same(broken, gb(warm, "check", server="0"))
+    finally:
+        edition.write_text(original)
+    assert gb(warm, "check").returncode == 0
+    assert served() == before + 2
 
 
-def test_a_served_check_runs_in_the_callers_folder_and_environment(project: Path, cache: Path) -> None:
-    gb(project, "check")
-    running_server()
+def test_a_served_check_runs_in_the_callers_folder_and_environment(warm: Path) -> None:
+    project = warm
+    before = served()
     later = "1924992000"  # 2031: the fixture's pay figure is stale by then
     args = ("check", "-C", project.name, "--no-cache")
     answered = gb(project.parent, *args, SOURCE_DATE_EPOCH=later)
@@ -110,11 +147,11 @@ def test_a_served_check_runs_in_the_callers_folder_and_environment(project: Path
     assert "months old" in answered.stderr
     assert same(answered, gb(project.parent, *args, server="0", SOURCE_DATE_EPOCH=later))
     assert "months old" not in gb(project.parent, *args).stderr
-    assert served() == 2
+    assert served() == before + 2
 
 
-def test_ctrl_c_during_a_served_check_ends_it_and_the_server_goes_on(project: Path, cache: Path, tmp_path: Path):
-    gb(project, "check")
+def test_ctrl_c_during_a_served_check_ends_it_and_the_server_goes_on(warm: Path, tmp_path: Path) -> None:
+    project = warm
     server = running_server()
     # Without SOURCE_DATE_EPOCH the check asks git for the build date: this git says it has been reached.
     fake = tmp_path / "bin"
@@ -142,7 +179,7 @@ def test_ctrl_c_during_a_served_check_ends_it_and_the_server_goes_on(project: Pa
     stdout, stderr = client.communicate(timeout=60)
     assert client.returncode == 130
     assert stderr.endswith("interrupted\n") and "Traceback" not in stderr
-    assert served() == 1  # the server ended the child and answered the next request
+    assert served() == server["served"] + 1  # the server ended the child and answers the next request
     children = Path(f"/proc/{server['pid']}/task/{server['pid']}/children")
     assert children.read_text().split() == []
     assert gb(project, "check", "--no-cache").returncode == 0
@@ -163,7 +200,7 @@ def test_an_idle_server_stops(project: Path, cache: Path) -> None:
     gb(project, "check", GUIDEBUILDER_SERVER_IDLE="1")
     pid = running_server()["pid"]
     _wait_gone(pid)
-    assert not Path(f"/proc/{pid}").exists()
+    assert not _alive(pid)
     assert not Path(checkserver.socket_path()).exists()
 
 
@@ -189,22 +226,56 @@ def test_server_status_and_stop(project: Path, cache: Path) -> None:
     assert gb(project, "server", "status").stdout == "no check server runs for this code\n"
 
 
-def test_the_server_serves_its_own_user_and_only_check(project: Path, cache: Path) -> None:
-    gb(project, "check")
-    running_server()
+def test_the_server_serves_its_own_user_and_only_check(warm: Path) -> None:
+    before = served()
     folder = Path(checkserver.server_dir())
     assert folder.stat().st_mode & 0o777 == 0o700
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(checkserver.socket_path())
-        checkserver._send(sock, {**checkserver._request(["clean"]), "argv": ["clean"]}, [0, 1, 2])
-        assert sock.recv(16) == b"2\n"
-    assert served() == 0
+        checkserver._send(sock, checkserver._request(["clean"]), [0, 1, 2])
+        assert sock.recv(16) == b""  # not acknowledged: a client would run it itself
+    assert served() == before
     if os.getuid() != 0:
         return
     # Another user can neither reach the folder nor be answered.
     script = "import os, socket, sys; os.setuid(65534); socket.socket(socket.AF_UNIX).connect(sys.argv[1])"
     other = subprocess.run([sys.executable, "-c", script, checkserver.socket_path()], capture_output=True, text=True)
     assert other.returncode == 1 and "PermissionError" in other.stderr
+
+
+def test_a_server_that_does_not_acknowledge_leaves_the_check_to_the_caller(cache: Path, monkeypatch) -> None:
+    """A server stopping (idle, stopped, out of date) may take a connection it will never answer."""
+    monkeypatch.setenv("GUIDEBUILDER_SERVER", "")
+    taken = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(checkserver.socket_path())
+        listener.listen(1)
+        listener.settimeout(60)
+        closing = threading.Thread(target=lambda: taken.append(listener.accept()[0].close()))
+        closing.start()
+        assert checkserver.run_served(["check"]) is None
+        closing.join()
+    assert taken  # it did connect, and was left to check itself
+
+
+@pytest.mark.parametrize("pidfd", [True, False], ids=["pidfd", "polling"])
+def test_the_server_waits_for_its_child_and_ends_it_when_the_caller_hangs_up(monkeypatch, pidfd: bool) -> None:
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open")  # as on Linux before 5.3
+    server_end, caller_end = socket.socketpair()
+    with server_end, caller_end:
+        child = os.fork()
+        if child == 0:
+            time.sleep(0.2)
+            os._exit(3)
+        assert checkserver._wait_for(child, server_end) == 3
+        child = os.fork()
+        if child == 0:
+            caller_end.close()  # the caller's end is the caller's alone
+            time.sleep(60)
+            os._exit(0)
+        caller_end.close()  # Ctrl-C at the caller
+        assert checkserver._wait_for(child, server_end) == 128 + signal.SIGKILL
 
 
 def test_the_code_stamp_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,19 +75,23 @@ def _standard_fds() -> list[int] | None:
     return [0, 1, 2]
 
 
-def _exit_code(sock: socket.socket) -> int:
-    """Wait for the command's exit code; a server that vanished mid-command is an error of its own."""
+def _exit_code(sock: socket.socket) -> int | None:
+    """The command's exit code; None when the server did not start it (it was stopping: check here)."""
     reply = b""
     while not reply.endswith(b"\n"):
-        chunk = sock.recv(64)
+        try:
+            chunk = sock.recv(64)
+        except ConnectionResetError:  # closed with the request unread
+            chunk = b""
         if not chunk:
-            sys.stderr.write("error: the check server stopped during the check; run it again\n")
-            return 1
+            break
         reply += chunk
+    if not reply.startswith(b"+"):  # the server acknowledges a command it has started, and only then
+        return None
     try:
-        return int(reply)
+        return int(reply[1:])
     except ValueError:
-        sys.stderr.write("error: the check server answered nonsense; run the check again\n")
+        sys.stderr.write("error: the check server stopped during the check; run it again\n")
         return 1
 
 
@@ -229,6 +233,7 @@ def serve(project_root: str) -> None:
     finally:
         _unlink(path)
         listener.close()
+    os._exit(0)  # skip the interpreter's teardown of all that was warmed (about a second)
 
 
 def _unlink(path: str) -> None:
@@ -267,7 +272,10 @@ class _Server:
 
     def answer(self) -> bool:
         """Answer one request; False when told to stop."""
-        conn, _ = self.listener.accept()
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return True
         with conn:
             try:
                 if _peer_uid(conn) != os.getuid():
@@ -279,14 +287,27 @@ class _Server:
                 return True
             op = request.get("op")
             if op == "run" and len(fds) == 3 and request.get("argv", [None])[0] == "check":
-                code = _run_in_child(self.listener, conn, request, fds)
-                self.state["served"] += 1
-                _reply(conn, f"{code}\n")
+                self.run_check(conn, request, fds)
                 return True
             for fd in fds:
                 os.close(fd)
-            _reply(conn, json.dumps(self.state) + "\n" if op in ("status", "stop") else "2\n")
-            return op != "stop"
+            if op in ("status", "stop"):
+                _reply(conn, json.dumps(self.state) + "\n")
+            return op != "stop"  # any other request is left unacknowledged: the caller runs it itself
+
+    def run_check(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
+        """Run the caller's check in a child: acknowledge it, then send its exit code (128+n for signal n)."""
+        try:
+            pid = _fork_caller(self.listener, conn, request, fds)
+        except OSError:
+            return  # no child (out of processes or memory): the caller, told nothing, checks itself
+        finally:
+            for fd in fds:
+                os.close(fd)  # the caller's streams are the child's alone: a reader sees their end with the child
+        _reply(conn, "+")
+        code = _wait_for(pid, conn)
+        self.state["served"] += 1
+        _reply(conn, f"{code}\n")
 
 
 def _reply(conn: socket.socket, text: str) -> None:
@@ -294,8 +315,8 @@ def _reply(conn: socket.socket, text: str) -> None:
         conn.sendall(text.encode())
 
 
-def _run_in_child(listener: socket.socket, conn: socket.socket, request: dict, fds: list[int]) -> int:
-    """Fork, become the caller in the child and run its command; the child's exit code (128+n for signal n)."""
+def _fork_caller(listener: socket.socket, conn: socket.socket, request: dict, fds: list[int]) -> int:
+    """Fork a child that becomes the caller and runs its command; the child's process id."""
     pid = os.fork()
     if pid == 0:
         try:
@@ -307,24 +328,31 @@ def _run_in_child(listener: socket.socket, conn: socket.socket, request: dict, f
             main(served=True)  # ends the process
         finally:
             os._exit(70)
-    for fd in fds:
-        os.close(fd)  # the caller's streams are the child's alone: a reader sees their end when the child ends
-    return _wait_for(pid, conn)
+    return pid
 
 
 def _wait_for(pid: int, conn: socket.socket) -> int:
-    """The child's exit code; a caller that hangs up (Ctrl-C, killed) ends the child at once."""
+    """The child's exit code, 128+n when signal n ended it; a caller that hangs up (Ctrl-C, killed) ends the
+    child at once."""
     import select
     import signal
 
-    child = os.pidfd_open(pid)
+    watched = [conn]
+    with contextlib.suppress(OSError, AttributeError):  # pidfd_open needs Linux 5.3; before, poll
+        watched.append(os.pidfd_open(pid))
     try:
-        ready = select.select([child, conn], [], [])[0]
-        if child not in ready:
-            os.kill(pid, signal.SIGKILL)
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if conn in select.select(watched, [], [], None if len(watched) == 2 else 0.02)[0]:
+                os.kill(pid, signal.SIGKILL)
+                status = os.waitpid(pid, 0)[1]
+                break
     finally:
-        os.close(child)
-    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        for fd in watched[1:]:
+            os.close(fd)
+    code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code
 
 
