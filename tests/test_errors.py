@@ -637,7 +637,7 @@ def test_check_reports(runner, project: Path, guide: Path, rel, change, path, li
 def test_section_path_that_is_a_folder(runner, project: Path, guide: Path):
     (guide / "sections" / "04-extra.md").mkdir()
     result = run_cli(runner, "check", "-C", str(project))
-    assert_reported(result, ("sections/04-extra.md", 1, "", "cannot read file"))
+    assert_reported(result, ("sections/04-extra.md", 1, "", "not a regular file but a folder"))
 
 
 def test_missing_strings_file(runner, project: Path, guide: Path):

@@ -245,7 +245,7 @@ def test_a_named_pipe_in_the_guide_is_reported_not_waited_for(project: Path, gui
     command = [sys.executable, "-m", "guidebuilder", "check", "--no-cache", "-C", str(project)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert "guide/sections/04-pipe.md:1: not a regular file" in result.stderr.splitlines()
+    assert "guide/sections/04-pipe.md:1: not a regular file but a named pipe or device" in result.stderr.splitlines()
 
 
 PLAIN_PATH = "must be a plain relative path without ':', '%', '?', '#', '\\' or control characters"

@@ -60,7 +60,8 @@ class Reader:
         try:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode):  # reading a named pipe or a device would wait for good
-                self.problem(path, 1, "", "not a regular file")
+                what = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe or device"
+                self.problem(path, 1, "", f"not a regular file but {what}")
                 return None
             if info.st_size > MAX_FILE_BYTES:
                 self.problem(path, 1, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
