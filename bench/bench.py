@@ -160,7 +160,7 @@ def floor() -> dict[str, float]:
         str(work / "floor.pdf"),
     ]
     ours = [GB, "build", EDITION, "--format", "pdf", "--quiet", "--out", str(work / "dist")]
-    pairs = paired(lambda: run(*weasy), lambda: run(*ours), max(HEAVY_RUNS, 5))
+    pairs = paired(lambda: run(*weasy), lambda: run(*ours), max(HEAVY_RUNS, 9))
     help_s, _ = timed(lambda: run(GB, "--help"), max(RUNS, 7))
     shutil.rmtree(work)
     return {
