@@ -33,18 +33,31 @@ def run_served(argv: list[str]) -> int | None:
     if os.environ.get(SETTING) == "0" or sys.platform != "linux":
         return None
     streams = _standard_fds()
-    path = socket_path()
-    if streams is None or path is None or not os.path.exists(path):
+    sock = _connect() if streams is not None else None
+    if sock is None:
         return None
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+    with sock:
         try:
-            sock.connect(path)
-            if _peer_uid(sock) != os.getuid():
-                return None
             _send(sock, _request(argv), streams)
         except OSError:
             return None  # a server that stopped since: check here
         return _exit_code(sock)
+
+
+def _connect() -> socket.socket | None:
+    """A connection to this code's server, run by this user; None when none answers."""
+    path = socket_path()
+    if path is None or not os.path.exists(path):
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        if _peer_uid(sock) == os.getuid():
+            return sock
+    except OSError:
+        pass
+    sock.close()
+    return None
 
 
 def _request(argv: list[str]) -> dict:
@@ -97,14 +110,11 @@ def _exit_code(sock: socket.socket) -> int | None:
 
 def ask(op: str) -> dict | None:
     """Ask the running server for its status or to stop; None when none runs."""
-    path = socket_path()
-    if path is None or not os.path.exists(path):
+    sock = _connect()
+    if sock is None:
         return None
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+    with sock:
         try:
-            sock.connect(path)
-            if _peer_uid(sock) != os.getuid():
-                return None
             _send(sock, {"op": op})
             return json.loads(sock.makefile("rb").readline() or b"null")
         except (OSError, ValueError):
