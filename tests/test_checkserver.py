@@ -201,7 +201,7 @@ def test_an_idle_server_stops(project: Path, cache: Path) -> None:
     pid = running_server()["pid"]
     _wait_gone(pid)
     assert not _alive(pid)
-    assert not Path(checkserver.socket_path()).exists()
+    assert sorted(p.name for p in Path(checkserver.server_dir()).iterdir()) == ["server.log"]  # no socket, no lock
 
 
 def test_no_server_without_a_terminal_or_when_turned_off(project: Path, cache: Path) -> None:

@@ -227,7 +227,8 @@ def serve(project_root: str) -> None:
     path = socket_path()
     if path is None:
         return
-    lock = open(path.removesuffix(".sock") + ".lock", "wb")  # noqa: SIM115  held for the server's life
+    lock_path = path.removesuffix(".sock") + ".lock"
+    lock = open(lock_path, "wb")  # noqa: SIM115  held for the server's life
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -242,6 +243,7 @@ def serve(project_root: str) -> None:
         _Server(listener, stamp).run()
     finally:
         _unlink(path)
+        _unlink(lock_path)  # no lock files left behind, one per version of the code
         listener.close()
     os._exit(0)  # skip the interpreter's teardown of all that was warmed (about a second)
 
