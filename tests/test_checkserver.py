@@ -278,12 +278,12 @@ def test_the_server_waits_for_its_child_and_ends_it_when_the_caller_hangs_up(mon
         assert checkserver._wait_for(child, server_end) == 128 + signal.SIGKILL
 
 
-def test_the_code_stamp_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_server_stamp_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "guidebuilder"
     shutil.copytree(codestamp.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(codestamp, "PACKAGE", str(copy))
-    before = checkserver.code_stamp()
-    assert checkserver.code_stamp() == before
+    before = checkserver.server_stamp()
+    assert checkserver.server_stamp() == before
     module = copy / "text.py"
     module.write_text(module.read_text() + "\n")
-    assert checkserver.code_stamp() != before
+    assert checkserver.server_stamp() != before

@@ -168,13 +168,18 @@ def socket_path() -> str | None:
     folder = server_dir()
     if folder is None:
         return None
-    path = os.path.join(folder, f"check-{code_stamp()[:20]}.sock")
+    path = os.path.join(folder, f"check-{server_stamp()[:20]}.sock")
     return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
 
 
-def code_stamp() -> str:
-    """A digest of the code a server has loaded: Python, this package's files, the libraries and dictionaries."""
-    digest = hashlib.sha256(f"{sys.executable}|{sys.version}|{os.getuid()}".encode())
+def server_stamp() -> str:
+    """A digest of what a server is made of: Python, this package's files, the libraries and dictionaries, the
+    user, and the mount namespace (a container sharing the folder sees other files under the same paths)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/mnt")
+    except OSError:
+        namespace = ""
+    digest = hashlib.sha256(f"{sys.executable}|{sys.version}|{os.getuid()}|{namespace}".encode())
     for stamp in package_stamps() + library_stamps((*CHECK_LIBRARIES, "typer", "click")):
         digest.update(f"\0{stamp}".encode())
     return digest.hexdigest()
@@ -223,7 +228,7 @@ def serve(project_root: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    stamp = code_stamp()
+    stamp = server_stamp()
     path = socket_path()
     if path is None:
         return
@@ -275,7 +280,7 @@ class _Server:
             if left <= 0:
                 return
             if not select.select([self.listener], [], [], min(left, 60))[0]:
-                if code_stamp() != self.stamp:
+                if server_stamp() != self.stamp:
                     return  # this code was changed or upgraded: the next check starts a server for the new
                 continue
             if not self.answer():
