@@ -95,6 +95,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is pid."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
 def _wait_gone(pid: int) -> None:
     deadline = time.monotonic() + 30
     while _alive(pid) and time.monotonic() < deadline:
@@ -153,35 +164,43 @@ def test_a_served_check_runs_in_the_callers_folder_and_environment(warm: Path) -
 def test_ctrl_c_during_a_served_check_ends_it_and_the_server_goes_on(warm: Path, tmp_path: Path) -> None:
     project = warm
     server = running_server()
-    # Without SOURCE_DATE_EPOCH the check asks git for the build date: this git says it has been reached.
+    # Without SOURCE_DATE_EPOCH the check asks git for the build date, and waits up to 10 s for an answer: this
+    # git writes down the check's process (its parent), then keeps it waiting.
     fake = tmp_path / "bin"
     fake.mkdir()
     reached = tmp_path / "reached"
-    (fake / "git").write_text(f"#!/bin/sh\ntouch {reached}\nexec sleep 20\n")
+    (fake / "git").write_text(f"#!/bin/sh\necho $PPID > {reached}.tmp\nmv {reached}.tmp {reached}\nexec sleep 20\n")
     (fake / "git").chmod(0o755)
     env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "GUIDEBUILDER_SERVER": ""}
     env.pop("SOURCE_DATE_EPOCH")
-    client = subprocess.Popen(
-        [sys.executable, "-m", "guidebuilder", "check", "--no-cache"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    stderr = tmp_path / "stderr"  # a file, not a pipe: reading a pipe to its end would wait for the child too
+    with stderr.open("w") as errors:
+        client = subprocess.Popen(
+            [sys.executable, "-m", "guidebuilder", "check", "--no-cache"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
     deadline = time.monotonic() + START_S
     while not reached.exists():
-        assert client.poll() is None and time.monotonic() < deadline, client.communicate()
+        assert client.poll() is None and time.monotonic() < deadline, stderr.read_text()
         time.sleep(0.02)
+    child = int(reached.read_text())
+    assert child in _children(server["pid"])  # the check runs in the server's child, not in the caller
     os.killpg(client.pid, signal.SIGINT)  # Ctrl-C at the terminal: the caller's process group
-    stdout, stderr = client.communicate(timeout=60)
-    assert client.returncode == 130
-    assert stderr.endswith("interrupted\n") and "Traceback" not in stderr
-    assert served() == server["served"] + 1  # the server ended the child and answers the next request
-    children = Path(f"/proc/{server['pid']}/task/{server['pid']}/children")
-    assert children.read_text().split() == []
+    assert client.wait(timeout=60) == 130
+    said = stderr.read_text()
+    assert said.endswith("interrupted\n") and "Traceback" not in said
+    # Left alone, the child would wait for git for 10 s; the server ends it as soon as the caller hangs up.
+    deadline = time.monotonic() + 8
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(child)
+    assert served() == server["served"] + 1  # and answers the next request
+    assert _children(server["pid"]) == []
     assert gb(project, "check", "--no-cache").returncode == 0
 
 
