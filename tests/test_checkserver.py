@@ -233,10 +233,13 @@ def test_no_server_without_a_terminal_or_when_turned_off(project: Path, cache: P
     assert served() == 0
 
 
-def test_server_status_and_stop(project: Path, cache: Path) -> None:
+def test_server_start_status_and_stop(project: Path, cache: Path) -> None:
     assert gb(project, "server", "status").returncode == 1
-    gb(project, "check")
+    started = gb(project, "server", "start", server=None)  # no terminal needed: asked for by name
+    assert started.returncode == 0, started.stderr
     pid = running_server()["pid"]
+    assert f"process {pid}" in started.stdout
+    assert f"process {pid}" in gb(project, "server", "start").stdout  # one is enough
     status = gb(project, "server", "status")
     assert status.returncode == 0 and f"process {pid}" in status.stdout and "0 checks served" in status.stdout
     stopped = gb(project, "server", "stop")

@@ -146,6 +146,19 @@ def start(project_root: str) -> None:
         )
 
 
+def start_and_wait(project_root: str, seconds: float = 60) -> dict | None:
+    """The running server's state, starting one warmed on project_root if none runs; None if none answers."""
+    import time
+
+    state = ask("status")
+    if state is None and sys.platform == "linux":
+        start(project_root)
+        deadline = time.monotonic() + seconds
+        while (state := ask("status")) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return state
+
+
 # Where it lives ----------------------------------------------------------------------------------------
 
 

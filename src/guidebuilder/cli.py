@@ -340,6 +340,18 @@ server_app = typer.Typer(
 app.add_typer(server_app, name="server")
 
 
+@server_app.command("start")
+def server_start(project: ProjectOption = Path(".")) -> None:
+    """Start a check server warmed on the project, at a terminal or not, and wait until it answers."""
+    from .checkserver import start_and_wait
+
+    state = start_and_wait(str(_project(project).root))
+    if state is None:
+        typer.echo("error: no check server started (see ~/.cache/guidebuilder/server/server.log)", err=True)
+        raise typer.Exit(1)
+    _say_server(state, "runs")
+
+
 @server_app.command("status")
 def server_status() -> None:
     """Say whether a check server runs for this code: its process, age and checks served (exit 1 if none)."""
