@@ -256,7 +256,12 @@ def test_the_server_serves_its_own_user_and_only_check(warm: Path) -> None:
         sock.connect(checkserver.socket_path())
         checkserver._send(sock, checkserver._request(["clean"]), [0, 1, 2])
         assert sock.recv(16) == b""  # not acknowledged: a client would run it itself
-    assert served() == before
+    for nonsense in ([], {"op": "run", "argv": []}, {**checkserver._request(["check"]), "env": None}):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(checkserver.socket_path())
+            checkserver._send(sock, nonsense, [0, 1, 2])
+            assert sock.recv(16) == b""
+    assert served() == before  # and the server still answers
     if os.getuid() != 0:
         return
     # Another user can neither reach the folder nor be answered.

@@ -286,6 +286,7 @@ class _Server:
         """Answer until idle, stopped or out of date; the code on disk is compared once a minute."""
         import select
         import time
+        import traceback
 
         last = time.monotonic()
         while True:
@@ -296,7 +297,12 @@ class _Server:
                 if server_stamp() != self.stamp:
                     return  # this code was changed or upgraded: the next check starts a server for the new
                 continue
-            if not self.answer():
+            try:
+                going = self.answer()
+            except Exception:  # noqa: BLE001  a request that breaks something must not end the server
+                traceback.print_exc()  # into server.log
+                going = True
+            if not going:
                 return
             last = time.monotonic()
 
@@ -315,8 +321,8 @@ class _Server:
                 conn.settimeout(None)
             except (OSError, ValueError):
                 return True
-            op = request.get("op")
-            if op == "run" and len(fds) == 3 and request.get("argv", [None])[0] == "check":
+            op = request.get("op") if isinstance(request, dict) else None
+            if op == "run" and len(fds) == 3 and _is_check(request):
                 self.run_check(conn, request, fds)
                 return True
             for fd in fds:
@@ -338,6 +344,22 @@ class _Server:
         code = _wait_for(pid, conn)
         self.state["served"] += 1
         _reply(conn, f"{code}\n")
+
+
+def _is_check(request: dict) -> bool:
+    """A well-formed request to run `guidebuilder check`: the only command a server runs."""
+    argv, env = request.get("argv"), request.get("env")
+    return (
+        isinstance(argv, list)
+        and argv[:1] == ["check"]
+        and all(isinstance(arg, str) for arg in argv)
+        and isinstance(env, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in env.items())
+        and isinstance(request.get("cwd"), str)
+        and isinstance(request.get("umask"), int)
+        and isinstance(request.get("encodings"), list)
+        and len(request["encodings"]) == 3
+    )
 
 
 def _reply(conn: socket.socket, text: str) -> None:
