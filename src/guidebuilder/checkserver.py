@@ -17,9 +17,10 @@ import socket
 import struct
 import sys
 
-from .codestamp import CHECK_LIBRARIES, library_stamps, package_stamps
+from .codestamp import CHECK_LIBRARIES, cache_dir, library_stamps, package_stamps
 
 SETTING = "GUIDEBUILDER_SERVER"
+STREAMS = (0, 1, 2)  # stdin, stdout, stderr: passed to the server, which makes them its child's
 IDLE_SECONDS = 15 * 60
 _LENGTH = struct.Struct("!I")
 _MAX_REQUEST = 1 << 20
@@ -30,15 +31,14 @@ _MAX_REQUEST = 1 << 20
 
 def run_served(argv: list[str]) -> int | None:
     """Run a command in the warm server and return its exit code; None when no server could take it."""
-    if os.environ.get(SETTING) == "0" or sys.platform != "linux":
+    if os.environ.get(SETTING) == "0" or not _streams_open():
         return None
-    streams = _standard_fds()
-    sock = _connect() if streams is not None else None
+    sock = _connect()
     if sock is None:
         return None
     with sock:
         try:
-            _send(sock, _request(argv), streams)
+            _send(sock, _request(argv), list(STREAMS))
         except OSError:
             return None  # a server that stopped since: check here
         return _exit_code(sock)
@@ -78,14 +78,14 @@ def _encoding(stream: object) -> tuple[str, str]:
     return getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"
 
 
-def _standard_fds() -> list[int] | None:
-    """The caller's stdin, stdout and stderr, or None when one is closed."""
+def _streams_open() -> bool:
+    """Whether the caller's stdin, stdout and stderr are all open, to be passed on."""
     try:
-        for fd in (0, 1, 2):
+        for fd in STREAMS:
             os.fstat(fd)
     except OSError:
-        return None
-    return [0, 1, 2]
+        return False
+    return True
 
 
 def _exit_code(sock: socket.socket) -> int | None:
@@ -124,7 +124,7 @@ def ask(op: str) -> dict | None:
 def wanted() -> bool:
     """Whether a check run here should leave a server behind: at a terminal, unless turned off."""
     setting = os.environ.get(SETTING)
-    return sys.platform == "linux" and setting != "0" and (setting == "1" or sys.stderr.isatty())
+    return setting != "0" and (setting == "1" or sys.stderr.isatty())
 
 
 def start(project_root: str) -> None:
@@ -151,7 +151,7 @@ def start_and_wait(project_root: str, seconds: float = 60) -> dict | None:
     import time
 
     state = ask("status")
-    if state is None and sys.platform == "linux":
+    if state is None and server_dir() is not None:
         start(project_root)
         deadline = time.monotonic() + seconds
         while (state := ask("status")) is None and time.monotonic() < deadline:
@@ -163,9 +163,10 @@ def start_and_wait(project_root: str, seconds: float = 60) -> dict | None:
 
 
 def server_dir() -> str | None:
-    """The user's private folder for servers, or None when it cannot be made private."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    folder = os.path.join(base, "guidebuilder", "server")
+    """The user's private folder for servers; None off Linux or when it cannot be made private."""
+    if sys.platform != "linux":
+        return None
+    folder = cache_dir("server")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.stat(folder)
@@ -176,12 +177,12 @@ def server_dir() -> str | None:
     return folder
 
 
-def socket_path() -> str | None:
-    """The socket of the server for this code, or None when no such path is usable."""
+def socket_path(stamp: str | None = None) -> str | None:
+    """The socket of the server of this code (or of the given server_stamp), or None when no such path is usable."""
     folder = server_dir()
     if folder is None:
         return None
-    path = os.path.join(folder, f"check-{server_stamp()[:20]}.sock")
+    path = os.path.join(folder, f"check-{(stamp or server_stamp())[:20]}.sock")
     return path if len(os.fsencode(path)) < 100 else None  # sun_path holds 108 bytes
 
 
@@ -242,7 +243,7 @@ def serve(project_root: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stamp = server_stamp()
-    path = socket_path()
+    path = socket_path(stamp)
     if path is None:
         return
     lock_path = path.removesuffix(".sock") + ".lock"

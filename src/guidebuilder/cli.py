@@ -343,11 +343,13 @@ app.add_typer(server_app, name="server")
 @server_app.command("start")
 def server_start(project: ProjectOption = Path(".")) -> None:
     """Start a check server warmed on the project, at a terminal or not, and wait until it answers."""
-    from .checkserver import start_and_wait
+    from .checkserver import server_dir, start_and_wait
 
     state = start_and_wait(str(_project(project).root))
     if state is None:
-        typer.echo("error: no check server started (see ~/.cache/guidebuilder/server/server.log)", err=True)
+        folder = server_dir()
+        why = f" (see {folder}/server.log)" if folder else " (Linux only, with a private cache folder)"
+        typer.echo(f"error: no check server started{why}", err=True)
         raise typer.Exit(1)
     _say_server(state, "runs")
 

@@ -1,6 +1,6 @@
-"""What the code in use is made of: path, size and time of this package's files, of the libraries a check
-relies on and of the Hunspell dictionaries. Keys for the check cache and the check server; standard library
-only, light to import."""
+"""Where guidebuilder's caches live, and what keys them: path, size and time of this package's files, of the
+libraries a check relies on and of the Hunspell dictionaries. For the check cache, the spelling verdicts and
+the check server; standard library only, light to import."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def library_stamps(names: tuple[str, ...]) -> list[str]:
     for folder in DICTIONARY_DIRS:
         if os.path.isdir(folder):
             files += sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
-    return [_stamp(path) for path in files]
+    return [stamp(path) for path in files]
 
 
 def package_stamps() -> list[str]:
@@ -28,9 +28,16 @@ def package_stamps() -> list[str]:
     for folder, dirs, names in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         files += sorted(os.path.join(folder, name) for name in names if name.endswith(".py"))
-    return [_stamp(path) for path in files]
+    return [stamp(path) for path in files]
 
 
-def _stamp(path: str) -> str:
+def stamp(path: str | os.PathLike[str]) -> str:
+    """A file's path, size and modification time: changes when the file does."""
     info = os.stat(path)
     return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def cache_dir(kind: str) -> str:
+    """Where guidebuilder keeps what it can work out again, by kind: under XDG_CACHE_HOME or ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "guidebuilder", kind)

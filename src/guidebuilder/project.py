@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .codestamp import cache_dir
 from .errors import UsageError
 
 
@@ -81,5 +82,4 @@ def build_date(project: Project) -> date:
 
 def user_cache_dir(kind: str) -> Path:
     """Where guidebuilder keeps what it can work out again (spelling verdicts, check outcomes): XDG_CACHE_HOME."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "guidebuilder" / kind
+    return Path(cache_dir(kind))

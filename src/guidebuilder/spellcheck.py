@@ -68,7 +68,7 @@ class Speller:
         """A cache file named by the dictionary files' paths, sizes and times: a new dictionary starts afresh."""
         if not self.files:
             return None
-        stamp = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in self.files)
+        stamp = "|".join(codestamp.stamp(f.resolve()) for f in self.files)
         return user_cache_dir("spelling") / f"{self.name}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.json"
 
     def missing(self) -> str | None:
