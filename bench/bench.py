@@ -173,41 +173,30 @@ def floor() -> dict[str, float]:
 
 
 def check() -> dict[str, object]:
-    """`guidebuilder check` of a copy of the guide: after a section was edited, with no check server and with
-    a warm one; and of a guide unchanged since its last check (the outcome replayed)."""
-    from guidebuilder.checkserver import ask
-
-    work = Path(tempfile.mkdtemp(prefix="bench-check-", dir="/tmp"))  # short: the socket's path is limited
+    """`guidebuilder check` of a copy of the guide, each in a fresh process: cold (`--no-cache`) after a section
+    was edited, and of a guide unchanged since its last check (the outcome replayed)."""
+    work = Path(tempfile.mkdtemp(prefix="bench-check-"))
     shutil.copytree(ROOT / "guide", work / "guide")
     section = next((work / "guide" / "sections").glob("*.md"))
     original = section.read_text()
     env = {**ENV, "XDG_CACHE_HOME": str(work / "cache")}
     edits = iter(range(1_000_000))
 
-    def check_after_edit(server: str) -> None:
-        section.write_text(original + f"\nEdited for the benchmark, run {next(edits)}.\n")
-        gb_check(server)
+    def gb_check(*options: str) -> None:
+        subprocess.run((GB, "check", "-C", str(work), *options), env=env, check=True, capture_output=True)
 
-    def gb_check(server: str) -> None:
-        args = (GB, "check", "-C", str(work))
-        subprocess.run(args, env={**env, "GUIDEBUILDER_SERVER": server}, check=True, capture_output=True)
+    def check_after_edit() -> None:
+        section.write_text(original + f"\nEdited for the benchmark, run {next(edits)}.\n")
+        gb_check("--no-cache")
 
     runs = max(RUNS, 9)
-    saved = os.environ.get("XDG_CACHE_HOME")
     try:
-        cold_s, _ = timed(lambda: check_after_edit("0"), runs)
-        subprocess.run((GB, "server", "start", "-C", str(work)), env=env, check=True, capture_output=True)
-        os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
-        served_s, _ = timed(lambda: check_after_edit(""), runs)
-        served = ask("stop")["served"]
-        unchanged_s, _ = timed(lambda: gb_check("0"), runs)
+        cold_s, _ = timed(check_after_edit, runs)
+        gb_check()
+        unchanged_s, _ = timed(gb_check, runs)
     finally:
-        ask("stop")
-        os.environ.pop("XDG_CACHE_HOME")
-        if saved is not None:
-            os.environ["XDG_CACHE_HOME"] = saved
         shutil.rmtree(work)
-    return {"after_edit_s": cold_s, "after_edit_served_s": served_s, "served": served, "unchanged_s": unchanged_s}
+    return {"after_edit_s": cold_s, "unchanged_s": unchanged_s}
 
 
 def all_vs_separate() -> dict[str, object]:
@@ -380,9 +369,8 @@ def print_table(report: dict) -> None:
     )
     ch = report["check"]
     print(
-        f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25); check (target <= 0.5) after an edit"
-        f" {ch['after_edit_served_s']:.2f} s with the warm server ({ch['served']} checks served),"
-        f" {ch['after_edit_s']:.2f} s without; of an unchanged guide {ch['unchanged_s']:.2f} s (replayed)"
+        f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25); check --no-cache after an edit, cold"
+        f" {ch['after_edit_s']:.2f} s (target <= 0.5); of an unchanged guide {ch['unchanged_s']:.2f} s (replayed)"
     )
     al = report["all_vs_separate"]
     print(

@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "project"
 FIXED_EPOCH = "1767225600"  # 2026-01-01, so outputs do not depend on the day
-# Checks run here, never by a warm check server (tests/test_checkserver.py starts its own).
-os.environ["GUIDEBUILDER_SERVER"] = "0"
 
 
 @pytest.fixture(autouse=True)

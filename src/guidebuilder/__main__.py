@@ -3,7 +3,6 @@ handled from the first moment: exit 130 and the line `interrupted`, never a trac
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -18,12 +17,11 @@ def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted
 
 
-def main(served: bool = False) -> None:
-    """Run the command line; outputs being written and worker processes are cleaned up on Ctrl-C.
-    served: this process is a check server's child, already the caller (see checkserver)."""
+def main() -> None:
+    """Run the command line; outputs being written and worker processes are cleaned up on Ctrl-C."""
     signal.signal(signal.SIGINT, _interrupt)
     try:
-        code = _command(served)
+        code = _command()
     except Interrupted:
         sys.stderr.write("interrupted\n")
         sys.stdout.flush()
@@ -54,34 +52,15 @@ def main(served: bool = False) -> None:
     sys.exit(code)
 
 
-def _command(served: bool) -> int | str | None:
-    """The command's exit code. A check is answered by the warm check server when one runs; a check run
-    here at a terminal starts one for the next check."""
-    checking = sys.argv[1:2] == ["check"] and not served
-    if checking:
-        from .checkserver import run_served
-
-        code = run_served(sys.argv[1:])
-        if code is not None:
-            return code
+def _command() -> int | str | None:
+    """The command's exit code."""
     from .cli import app
 
     try:
         app(prog_name="guidebuilder")
     except SystemExit as done:
-        if checking:
-            _start_check_server()
         return done.code
     return None
-
-
-def _start_check_server() -> None:
-    """Leave a warm server for the next check, unless turned off or not at a terminal (best effort)."""
-    from .checkserver import start, wanted
-
-    if wanted():
-        with contextlib.suppress(OSError):
-            start(os.getcwd())
 
 
 if __name__ == "__main__":

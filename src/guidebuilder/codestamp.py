@@ -1,6 +1,6 @@
 """Where guidebuilder's caches live, and what keys them: path, size and time of this package's files, of the
-libraries a check relies on and of the Hunspell dictionaries. For the check cache, the spelling verdicts and
-the check server; standard library only, light to import."""
+libraries a check relies on and of the Hunspell dictionaries. For the check cache and the spelling
+verdicts; standard library only, light to import."""
 
 from __future__ import annotations
 

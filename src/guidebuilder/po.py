@@ -239,7 +239,7 @@ def read_po(text: str) -> dict[str, Entry]:
     return dict(_read_po(text))  # the entries are frozen: a copy of the mapping is the caller's own
 
 
-@lru_cache(maxsize=16)  # a long-lived process (the check server, the preview) reads mostly unchanged files
+@lru_cache(maxsize=16)  # the preview, a long-lived process, reads mostly unchanged files
 def _read_po(text: str) -> dict[str, Entry]:
     from io import BytesIO
 

@@ -77,9 +77,8 @@ def _plainly_shallow(text: str) -> bool:
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> Positioned:
-    """Parse one YAML document; lines are shifted by line_offset. A long-lived process (the check server, the
-    preview) sees mostly unchanged files: a text parsed before is not parsed again, and each caller gets
-    data of its own."""
+    """Parse one YAML document; lines are shifted by line_offset. The preview, a long-lived process, sees
+    mostly unchanged files: a text parsed before is not parsed again, and each caller gets data of its own."""
     return pickle.loads(_parsed(text, line_offset))
 
 
