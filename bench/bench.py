@@ -71,13 +71,13 @@ def run(*args: str, cwd: Path = ROOT) -> None:
 
 def stages() -> dict[str, object]:
     """Per-stage times of one edition, in this process (imports and caches warmed up first)."""
+    from guidebuilder.editions.resolve import resolve
+    from guidebuilder.pipeline.publish import publish
     from guidebuilder.project import Project, build_date
-    from guidebuilder.publish import publish
-    from guidebuilder.render import booklet_html
-    from guidebuilder.resolve import resolve
-    from guidebuilder.validate import validate
+    from guidebuilder.proof.validate import validate
     from guidebuilder.writers import epub, layout, pdf
     from guidebuilder.writers.booklet import impose
+    from guidebuilder.writers.render import booklet_html
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
     out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
@@ -113,9 +113,9 @@ def stages() -> dict[str, object]:
 
 def proofread(project: object) -> tuple[float, float]:
     """Spell check and glossary of every edition: with the word-verdict cache, and with an empty one."""
-    from guidebuilder.glossary import glossary_problems
-    from guidebuilder.spellcheck import spelling_problems
-    from guidebuilder.validate import validate
+    from guidebuilder.proof.glossary import glossary_problems
+    from guidebuilder.proof.spellcheck import spelling_problems
+    from guidebuilder.proof.validate import validate
 
     checked = validate(project)
 
@@ -138,10 +138,10 @@ def proofread(project: object) -> tuple[float, float]:
 
 def floor() -> dict[str, float]:
     """`guidebuilder build EDITION --format pdf` against plain `weasyprint` on the same final HTML."""
+    from guidebuilder.editions.resolve import resolve
     from guidebuilder.project import Project, build_date
-    from guidebuilder.render import booklet_html
-    from guidebuilder.resolve import resolve
-    from guidebuilder.validate import validate
+    from guidebuilder.proof.validate import validate
+    from guidebuilder.writers.render import booklet_html
 
     work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     project = Project.at(ROOT, work / "dist")
@@ -201,7 +201,7 @@ def check() -> dict[str, object]:
 
 def all_vs_separate() -> dict[str, object]:
     """`build --all` (every format, parallel workers) against the sum of one process per edition."""
-    from guidebuilder.guide import load_guide
+    from guidebuilder.content.guide import load_guide
 
     editions = list(load_guide(ROOT / "guide").editions)
     work = Path(tempfile.mkdtemp(prefix="bench-all-"))
@@ -252,7 +252,7 @@ def scaled_project(factor: int, into: Path) -> Path:
 def scaling() -> dict[str, object]:
     """Layout + write time per page at x1, x4, x16 the content (in process, so start-up does not count)."""
     from guidebuilder.project import Project
-    from guidebuilder.validate import validate
+    from guidebuilder.proof.validate import validate
     from guidebuilder.writers import layout, pdf
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
@@ -285,7 +285,7 @@ def preview() -> dict[str, object]:
     """`guidebuilder preview`: from saving a section to the updated Text view and Pages, against the PDF layout."""
     from guidebuilder.preview.server import Preview
     from guidebuilder.project import Project
-    from guidebuilder.validate import validate
+    from guidebuilder.proof.validate import validate
     from guidebuilder.writers import layout, pdf
 
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]

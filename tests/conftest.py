@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -33,10 +32,10 @@ def real_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The real guide built once for the session, by (edition, format): every edition's PDF, booklet,
     EPUB and web page, the print PDF of en-GB and en-US and the poster of fr-CA and de-DE.
     The test files that read them (pdf, print, epub, interface language) never write there."""
-    from guidebuilder.build import build
-    from guidebuilder.guide import load_guide
+    from guidebuilder.content.guide import load_guide
+    from guidebuilder.pipeline.build import build
+    from guidebuilder.pipeline.workers import default_jobs, worker_pool
     from guidebuilder.project import Project
-    from guidebuilder.workers import default_jobs, worker_pool
 
     project = Project.at(REPO, tmp_path_factory.mktemp("real"))
     editions = tuple(load_guide(REPO / "guide").editions)
@@ -56,6 +55,6 @@ def runner() -> CliRunner:
 
 def run_cli(runner: CliRunner, *args: str):  # noqa: ANN201
     """Invoke the CLI and return the result (stdout and stderr kept apart)."""
-    from guidebuilder.cli import app
+    from guidebuilder.cli.app import app
 
     return runner.invoke(app, list(args), catch_exceptions=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from guidebuilder.guide import Guide
-from guidebuilder.resolve import resolve
+from guidebuilder.content.guide import Guide
+from guidebuilder.editions.resolve import resolve
 
 BUILD_DATE = date(2026, 1, 15)
 

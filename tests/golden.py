@@ -8,10 +8,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-from guidebuilder.guide import load_guide
+from guidebuilder.content.guide import load_guide
+from guidebuilder.editions.resolve import resolve
 from guidebuilder.project import Project
-from guidebuilder.render import booklet_html
-from guidebuilder.resolve import resolve
+from guidebuilder.writers.render import booklet_html
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"

@@ -1,4 +1,4 @@
-"""Tiny hand-written PDFs for testing the checks in guidebuilder.pdfcheck."""
+"""Tiny hand-written PDFs for testing the checks in guidebuilder.preflight.pdfcheck."""
 
 from __future__ import annotations
 

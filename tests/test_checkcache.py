@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder import checkcache
-from guidebuilder.checkcache import check_outcome, inputs_key
 from guidebuilder.project import Project
+from guidebuilder.proof import checkcache
+from guidebuilder.proof.checkcache import check_outcome, inputs_key
 from tests.conftest import REPO, run_cli
 
 SECTION = "guide/sections/01-intro.md"
@@ -29,12 +29,13 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _replay_in_fresh_process(root: Path, cache: Path) -> dict:
     """check_outcome in a new interpreter: its outcome, and whether it had to load the models to get it."""
     code = (
-        "import json, sys; from pathlib import Path; from guidebuilder.checkcache import check_outcome;"
+        "import json, sys; from pathlib import Path; from guidebuilder.proof.checkcache import check_outcome;"
         "from guidebuilder.project import Project;"
         f"o = check_outcome(Project.at(Path({str(root)!r})));"
         "print(json.dumps({'warnings': [str(w) for w in o.findings.warnings],"
         " 'problems': [str(p) for p in o.findings.problems], 'sections': o.sections,"
-        " 'loaded': sorted(m for m in ('pydantic', 'yaml', 'babel', 'guidebuilder.models') if m in sys.modules)}))"
+        " 'loaded': sorted(m for m in ('pydantic', 'yaml', 'babel', 'guidebuilder.content.models')"
+        " if m in sys.modules)}))"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)

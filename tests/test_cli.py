@@ -151,8 +151,8 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_on_a_terminal_is_a_rich_display(project: Path):
-    from guidebuilder.build import build
-    from guidebuilder.progress import RichProgress, progress_display
+    from guidebuilder.cli.progress import RichProgress, progress_display
+    from guidebuilder.pipeline.build import build
     from guidebuilder.project import Project
 
     screen = _Terminal()
@@ -181,7 +181,7 @@ class _Recorder:
 
 
 def test_library_build_reports_to_an_observer_and_prints_nothing(project: Path, capfd):
-    from guidebuilder.build import build
+    from guidebuilder.pipeline.build import build
     from guidebuilder.project import Project
 
     recorder = _Recorder()

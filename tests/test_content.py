@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from guidebuilder.guide import load_guide
+from guidebuilder.content.guide import load_guide
+from guidebuilder.editions.resolve import resolve
 from guidebuilder.project import Project
-from guidebuilder.render import booklet_html
-from guidebuilder.resolve import resolve
+from guidebuilder.writers.render import booklet_html
 
 from .conftest import REPO
 

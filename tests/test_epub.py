@@ -10,10 +10,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from guidebuilder.build import build
-from guidebuilder.guide import load_guide
+from guidebuilder.content.guide import load_guide
+from guidebuilder.editions.resolve import decide, resolve
+from guidebuilder.pipeline.build import build
 from guidebuilder.project import Project
-from guidebuilder.resolve import decide, resolve
 
 from .conftest import FIXED_EPOCH, FIXTURE, REPO
 from .epubcheck import counts, epubcheck_reports

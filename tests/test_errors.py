@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder.models import UiStrings
+from guidebuilder.content.models import UiStrings
 
 from .conftest import run_cli
 

@@ -21,13 +21,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guidebuilder.content.guide import load_guide
+from guidebuilder.content.models import Edition, GuideMeta, Section
+from guidebuilder.content.yamlpos import parse_yaml
+from guidebuilder.editions.resolve import resolve_all
 from guidebuilder.errors import ContentError
-from guidebuilder.guide import load_guide
-from guidebuilder.models import Edition, GuideMeta, Section
-from guidebuilder.resolve import resolve_all
-from guidebuilder.translators import translation_warnings
-from guidebuilder.warnings import stale_figures, undated_numbers
-from guidebuilder.yamlpos import parse_yaml
+from guidebuilder.i18n.translators import translation_warnings
+from guidebuilder.proof.warnings import stale_figures, undated_numbers
 
 from .conftest import FIXTURE
 

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.guide import load_guide
+from guidebuilder.content.guide import load_guide
 
 from .conftest import REPO
 

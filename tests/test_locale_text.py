@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder.guide import load_guide
-from guidebuilder.models import SpellingTable
+from guidebuilder.content.guide import load_guide
+from guidebuilder.content.models import SpellingTable
+from guidebuilder.editions.resolve import resolve
+from guidebuilder.editions.spelling import Variety
+from guidebuilder.editions.typography import typeset_html
 from guidebuilder.project import Project
-from guidebuilder.render import booklet_html
-from guidebuilder.resolve import resolve
-from guidebuilder.spelling import Variety
-from guidebuilder.typography import typeset_html
+from guidebuilder.writers.render import booklet_html
 
 from .conftest import REPO, run_cli
 

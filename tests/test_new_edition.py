@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from guidebuilder.editions.scaffold import new_edition
 from guidebuilder.errors import UsageError
-from guidebuilder.scaffold import new_edition
 
 from .conftest import run_cli
 

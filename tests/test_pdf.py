@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.guide import load_guide
-from guidebuilder.pdfcheck import empty_headings, header_cells_without_scope, struct_elements, untagged_content
+from guidebuilder.content.guide import load_guide
+from guidebuilder.preflight.pdfcheck import (
+    empty_headings,
+    header_cells_without_scope,
+    struct_elements,
+    untagged_content,
+)
 
 from .conftest import REPO
 from .pdfmake import tiny_pdf
@@ -30,7 +35,7 @@ def sections(guide, edition):
     """The sections an edition prints, as printed: in its language and spelling variety, typeset."""
     from datetime import date
 
-    from guidebuilder.resolve import resolve
+    from guidebuilder.editions.resolve import resolve
 
     return resolve(guide, edition, date(2026, 1, 1)).sections
 

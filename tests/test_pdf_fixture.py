@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
 from guidebuilder.errors import BuildError
+from guidebuilder.pipeline.build import build
 from guidebuilder.project import Project
 
 from .conftest import run_cli

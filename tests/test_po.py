@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder.guide import load_guide
-from guidebuilder.po import PLACEHOLDER, read_po
-from guidebuilder.translations import source_units
-from guidebuilder.translators import export, new_language
+from guidebuilder.content.guide import load_guide
+from guidebuilder.content.po import PLACEHOLDER, read_po
+from guidebuilder.content.translations import source_units
+from guidebuilder.i18n.translators import export, new_language
 
 from .conftest import run_cli
 from .edition_texts import edition_texts

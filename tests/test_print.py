@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
-from guidebuilder.pdfcheck import device_rgb
+from guidebuilder.pipeline.build import build
+from guidebuilder.preflight.pdfcheck import device_rgb
 from guidebuilder.project import BookletSettings, Project
 from guidebuilder.writers.booklet import saddle_order
 

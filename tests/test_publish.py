@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
 from guidebuilder.errors import BuildError
+from guidebuilder.pipeline.build import build
+from guidebuilder.pipeline.publish import Manifest, read_manifest
 from guidebuilder.project import Project
-from guidebuilder.publish import Manifest, read_manifest
 
 from .conftest import REPO, run_cli
 
@@ -201,7 +201,7 @@ def test_killed_build_leaves_no_truncated_file(tmp_path):
     out = tmp_path / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     script = (
-        "import sys; from pathlib import Path; from guidebuilder.build import build; "
+        "import sys; from pathlib import Path; from guidebuilder.pipeline.build import build; "
         "from guidebuilder.project import Project; "
         f"build(Project.at(Path({str(REPO)!r}), Path({str(out)!r})), ['en-GB', 'en-US', 'fr-CA'], ['pdf', 'print'])"
     )

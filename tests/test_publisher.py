@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
+from guidebuilder.pipeline.build import build
 from guidebuilder.project import Project
 
 PUBLISHER = "Test Publisher"

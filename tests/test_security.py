@@ -22,9 +22,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from guidebuilder import outputs
-from guidebuilder.build import build
 from guidebuilder.errors import BuildError
+from guidebuilder.pipeline import outputs
+from guidebuilder.pipeline.build import build
 from guidebuilder.project import Project
 
 from . import test_errors

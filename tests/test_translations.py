@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder import locale as fmt
-from guidebuilder.guide import load_guide
-from guidebuilder.po import Entry, write_po
-from guidebuilder.translations import source_units
-from guidebuilder.types import AsOf
+from guidebuilder.content.guide import load_guide
+from guidebuilder.content.po import Entry, write_po
+from guidebuilder.content.translations import source_units
+from guidebuilder.content.types import AsOf
+from guidebuilder.editions import locale as fmt
 
 from .conftest import run_cli
 

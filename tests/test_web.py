@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from guidebuilder.build import build
-from guidebuilder.pdfcheck import device_rgb
+from guidebuilder.pipeline.build import build
+from guidebuilder.preflight.pdfcheck import device_rgb
 from guidebuilder.project import Project
 
 from .browser import axe_violations, browser, layout_overflow, open_page
@@ -126,7 +126,7 @@ DOWNLOAD = re.compile(r'<a href="([^"]+)" download[^>]*>[^<]*</a>\s*<span class=
 def test_web_page_download_list_follows_outputs_built_without_it(project, monkeypatch):
     """The web page's sizes and page counts stay true when the PDF grows and an EPUB is added by
     builds that do not include the web format."""
-    from guidebuilder.locale import file_size
+    from guidebuilder.editions.locale import file_size
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     out = project / "dist"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebuilder import yamlpos
+from guidebuilder.content import yamlpos
 
 from .conftest import REPO
 

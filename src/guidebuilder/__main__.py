@@ -54,7 +54,7 @@ def main() -> None:
 
 def _command() -> int | str | None:
     """The command's exit code."""
-    from .cli import app
+    from .cli.app import app
 
     try:
         app(prog_name="guidebuilder")

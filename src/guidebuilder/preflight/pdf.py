@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from .. import pdfcheck
+from . import pdfcheck
 from .findings import Finding
 from .profile import Profile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 
-from ..workers import run_layout
+from ..pipeline.workers import run_layout
 from ..writers.jobs import LayoutJob
 
 SCALE = 1.5  # 108 dpi: sharp at the preview's page width on ordinary and high-density screens

@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import GuideError, UsageError
+from ..pipeline.workers import default_jobs, start_pool, stop_pool
 from ..project import Project
-from ..render import render_template
-from ..workers import default_jobs, start_pool, stop_pool
+from ..writers.render import render_template
 from .state import PreviewState
 from .watcher import only_content, watch
 

@@ -11,13 +11,13 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from ..book import Book
-from ..build import validate
+from ..editions.book import Book
+from ..editions.locale import country_name
 from ..errors import ContentError, GuideError
-from ..locale import country_name
+from ..pipeline.build import validate
 from ..project import Project
-from ..templates import find_file
 from ..writers import html, pdf
+from ..writers.templates import find_file
 from .pages import PageImage, preview_pages
 
 

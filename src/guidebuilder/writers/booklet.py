@@ -13,7 +13,7 @@ from ..errors import BuildError
 from .pdf import download_job
 
 if TYPE_CHECKING:
-    from ..book import Book
+    from ..editions.book import Book
     from ..project import Project
     from .jobs import LaidOut, LayoutJob
 

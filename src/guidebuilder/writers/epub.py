@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from io import BytesIO
 
-from ..assets import raster_kind
-from ..book import Book, BookSection
+from ..content.assets import raster_kind
+from ..editions.book import Book, BookSection
 from ..project import Project
-from ..render import cover_svg, render_template
-from ..templates import find_file
+from .render import cover_svg, render_template
+from .templates import find_file
 
 NAMESPACE = uuid.UUID("6f1c7a3e-2b1d-5c8e-9a4f-3d2e1b0c9a8f")
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}

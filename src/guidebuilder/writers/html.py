@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..book import Book
+from ..editions.book import Book
 from ..project import Project
-from ..render import booklet_html
-from ..templates import find_file
+from .render import booklet_html
+from .templates import find_file
 
 
 def write(book: Book, project: Project) -> bytes:

@@ -8,14 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..book import PRINT_ART, SCREEN_ART, Artwork
+from ..editions.book import PRINT_ART, SCREEN_ART, Artwork
 from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS
-from ..render import SPARE_NOTES_PAGES, booklet_html, render_template
-from ..templates import find_file
 from .jobs import LayoutJob
+from .render import SPARE_NOTES_PAGES, booklet_html, render_template
+from .templates import find_file
 
 if TYPE_CHECKING:
-    from ..book import Book
+    from ..editions.book import Book
     from ..project import Project
     from .jobs import LaidOut
 

@@ -6,14 +6,14 @@ import uuid
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..book import PRINT_ART, SCREEN_ART, Artwork
-from ..render import render_template
-from ..templates import find_file
+from ..editions.book import PRINT_ART, SCREEN_ART, Artwork
 from .jobs import LayoutJob
 from .pdf import BLEED_MM, DOWNLOAD_VARIANT, PRINT_VARIANT, PROFILE, cmyk, stable_id
+from .render import render_template
+from .templates import find_file
 
 if TYPE_CHECKING:
-    from ..book import Book
+    from ..editions.book import Book
     from ..project import Project
     from .jobs import LaidOut
 

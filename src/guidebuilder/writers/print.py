@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .pdf import print_job
 
 if TYPE_CHECKING:
-    from ..book import Book
+    from ..editions.book import Book
     from ..project import Project
     from .jobs import LaidOut, LayoutJob
 

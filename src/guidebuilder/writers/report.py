@@ -13,14 +13,14 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from ..outputs import output_path, write_atomic
+from ..pipeline.outputs import output_path, write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..pipeline.preflight import EditionCheck
     from ..preflight.findings import Finding
     from ..preflight.profile import Profile
-    from ..preflight.run import EditionCheck
 
 THUMB_DPI = 40
 GENERATOR = "guidebuilder preflight"

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assets import raster_kind
-from ..book import Book
-from ..locale import file_size
+from ..content.assets import raster_kind
+from ..editions.book import Book
+from ..editions.locale import file_size
 from ..project import Project
-from ..render import render_template
 from . import FORMATS
+from .render import render_template
 
 DOWNLOADS = ("pdf", "epub", "booklet", "print")
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .errors import Problem
-from .guide import Guide
+from ..content.guide import Guide
+from ..errors import Problem
 
 
 def _months_between(earlier: date, later: date) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Problem
-from .guide import Guide, SourceText
-from .po import Entry, Unit, merge, write_po
-from .translations import Catalog, po_path, source_units
-from .types import check_language
+from ..content.guide import Guide, SourceText
+from ..content.po import Entry, Unit, merge, write_po
+from ..content.translations import Catalog, po_path, source_units
+from ..content.types import check_language
+from ..errors import Problem
 
 
 def translation_warnings(guide: Guide) -> list[Problem]:
@@ -97,7 +97,7 @@ def word_diff(before: str, after: str) -> str:
 
 def new_language(guide: Guide | SourceText, language: str) -> list[Path]:
     """A PO file with every unit untranslated, and a copy of the English interface strings marked TODO."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         check_language(language)

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .book import Book
-from .errors import Findings
+from ..content.guide import Guide, load_guide
+from ..editions.book import Book
+from ..editions.resolve import resolve_all
+from ..errors import Findings
+from ..i18n.translators import translation_warnings
+from ..project import Project, build_date
 from .glossary import glossary_problems
-from .guide import Guide, load_guide
-from .project import Project, build_date
-from .resolve import resolve_all
 from .spellcheck import spelling_problems
-from .translators import translation_warnings
 from .warnings import stale_figures, undated_numbers
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .book import SCREEN_ART, Artwork, Book
-from .errors import BuildError
+from ..editions.book import SCREEN_ART, Artwork, Book
+from ..errors import BuildError
 from .templates import environment
 
 NOTES_RULES = {"A5": 17, "half-letter": 18}

@@ -10,14 +10,14 @@ from typing import Any
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from ..content.guide import Guide
+from ..content.loader import Origin
+from ..content.models import Conditional, Edition, Fact, Facts, Section, Source, UiStrings
+from ..content.text import TextError, fill, markdown_block, markdown_inline, smarten
+from ..errors import ContentError, Problem
 from . import locale as fmt
 from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
-from .errors import ContentError, Problem
-from .guide import Guide
-from .loader import Origin
-from .models import Conditional, Edition, Fact, Facts, Section, Source, UiStrings
 from .spelling import Respelling, Variety
-from .text import TextError, fill, markdown_block, markdown_inline, smarten
 from .typography import typeset, typeset_html
 
 UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")

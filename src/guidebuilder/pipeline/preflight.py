@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from ..build import select_editions, validate
+from ..preflight.findings import Finding
+from ..preflight.links import check_online, cited_urls
+from ..preflight.profile import PROFILE, Profile
 from ..project import Project
-from ..workers import default_jobs, run_layout, worker_pool
 from ..writers.pdf import download_job, print_job
-from .findings import Finding
-from .links import check_online, cited_urls
-from .profile import PROFILE, Profile
+from .build import select_editions, validate
+from .workers import default_jobs, run_layout, worker_pool
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from .. import __version__
 
 app = typer.Typer(
     help="Build regional editions of the customs officer career guide.",
@@ -39,7 +39,7 @@ def main(
 
 def _fail(exc: Exception) -> None:
     """Print a library error without a traceback and exit 1 (2 for usage errors)."""
-    from .errors import ContentError, UsageError
+    from ..errors import ContentError, UsageError
 
     if isinstance(exc, ContentError):
         for problem in exc.problems:
@@ -53,7 +53,7 @@ def _fail(exc: Exception) -> None:
 
 def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
     """Call the library, turning its errors and Ctrl-C into clean exits."""
-    from .errors import GuideError
+    from ..errors import GuideError
 
     try:
         return action(*args, **kwargs)
@@ -65,7 +65,7 @@ def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
 
 
 def _project(root: Path, out: Optional[Path] = None, layouts: tuple[Path, ...] = (), booklet=None):  # noqa: ANN001, ANN202
-    from .project import Project
+    from ..project import Project
 
     return Project.at(root, out, layouts, booklet)
 
@@ -91,7 +91,7 @@ def check(
     project: ProjectOption = Path("."),
 ) -> None:
     """Validate every section, edition and string file."""
-    from .checkcache import check_outcome
+    from ..proof.checkcache import check_outcome
 
     outcome = _run(check_outcome, _project(project), cache)
     _run(outcome.findings.raise_for, strict)
@@ -107,8 +107,8 @@ def list_editions(project: ProjectOption = Path(".")) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .guide import load_guide
-    from .locale import country_name
+    from ..content.guide import load_guide
+    from ..editions.locale import country_name
 
     guide = _run(load_guide, _project(project).guide_dir)
     table = Table("edition", "country", "language", "paper", "currency", "agency")
@@ -128,7 +128,7 @@ def list_editions(project: ProjectOption = Path(".")) -> None:
 @app.command()
 def explain(edition: str, project: ProjectOption = Path(".")) -> None:
     """Show an edition's resolved data and which conditional content it includes, and why."""
-    from .explain import explain as run_explain
+    from ..proof.explain import explain as run_explain
 
     typer.echo(_run(run_explain, _project(project), edition))
 
@@ -163,14 +163,14 @@ def build(
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
-    from .project import BookletSettings
-    from .workers import pool_size, worker_pool
+    from ..pipeline.workers import pool_size, worker_pool
+    from ..project import BookletSettings
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
     proj = _project(project, out, tuple(layouts or ()), booklet)
     workers = _run(pool_size, len(editions or ()), all_editions or bool(country))
     with worker_pool(workers) as pool:
-        from .build import build as run_build  # the workers import WeasyPrint meanwhile
+        from ..pipeline.build import build as run_build  # the workers import WeasyPrint meanwhile
         from .progress import progress_display
 
         with progress_display(quiet) as observer:
@@ -215,7 +215,7 @@ def preflight(
     project: ProjectOption = Path("."),
 ) -> None:
     """Check the laid-out pages and PDFs for layout and print problems (profile: preflight/profile.py)."""
-    from .preflight.run import preflight as run_preflight
+    from ..pipeline.preflight import preflight as run_preflight
 
     results = _run(run_preflight, _project(project, out), editions or (), all_editions, online, report)
     findings = [finding for result in results for finding in result.findings]
@@ -231,7 +231,7 @@ app.add_typer(translations_app, name="translations")
 
 
 def _source(project: Path):  # noqa: ANN202
-    from .guide import load_source
+    from ..content.guide import load_source
 
     return _run(load_source, _project(project).guide_dir)
 
@@ -241,7 +241,7 @@ def translations_export(
     language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
 ) -> None:
     """Write or update guide/translations/<lang>.po: changed units become fuzzy, new ones untranslated."""
-    from .translators import export, status_line
+    from ..i18n.translators import export, status_line
 
     path, states = _run(export, _source(project), language)
     typer.echo(f"wrote {path.name}: {status_line(language, states)}")
@@ -250,7 +250,7 @@ def translations_export(
 @translations_app.command("status")
 def translations_status(project: ProjectOption = Path(".")) -> None:
     """How much of each language is translated, fuzzy or untranslated."""
-    from .translations import source_units
+    from ..content.translations import source_units
 
     guide = _source(project)
     units = source_units(guide.sections, guide.meta, guide.origins)
@@ -269,7 +269,7 @@ def translations_diff(
     language: Annotated[str, typer.Argument(help="Language code, e.g. fr.")], project: ProjectOption = Path(".")
 ) -> None:
     """For each fuzzy unit: the source's change since it was translated, word by word ([-old-] {+new+})."""
-    from .translators import fuzzy_changes, word_diff
+    from ..i18n.translators import fuzzy_changes, word_diff
 
     for unit, before, after in fuzzy_changes(_source(project), language):
         typer.echo(f"{unit.path}:{unit.line}: {unit.context}\n  {word_diff(before, after)}")
@@ -280,7 +280,7 @@ def new_language(
     language: Annotated[str, typer.Argument(help="Language code, e.g. es.")], project: ProjectOption = Path(".")
 ) -> None:
     """Start guide/translations/<lang>.po (every unit untranslated) and guide/strings/<lang>.yaml (marked TODO)."""
-    from .translators import new_language as run_new_language
+    from ..i18n.translators import new_language as run_new_language
 
     for path in _run(run_new_language, _source(project), language):
         typer.echo(f"wrote {path.name}")
@@ -295,7 +295,7 @@ def new_edition(
     project: ProjectOption = Path("."),
 ) -> None:
     """Start guide/editions/<tag>.yaml: every field check asks for, each value to fill in marked TODO."""
-    from .scaffold import new_edition as run_new_edition
+    from ..editions.scaffold import new_edition as run_new_edition
 
     made = _run(run_new_edition, _project(project).guide_dir, tag, from_edition)
     shown = made.path.relative_to(Path.cwd().resolve()) if made.path.is_relative_to(Path.cwd().resolve()) else made.path
@@ -315,7 +315,7 @@ def preview(
     project: ProjectOption = Path("."),
 ) -> None:
     """Serve a live preview on http://127.0.0.1:PORT/: pages, spreads and text, updated as you edit."""
-    from .preview.server import serve
+    from ..preview.server import serve
 
     _run(serve, _project(project, layouts=tuple(layouts or ())), edition, port, open_browser, typer.echo)
 
@@ -328,7 +328,7 @@ def clean(
     project: ProjectOption = Path("."),
 ) -> None:
     """Remove what builds wrote to the output folder (per its manifest) and preflight reports; keep the rest."""
-    from .publish import clean as run_clean
+    from ..pipeline.publish import clean as run_clean
 
     removed = _run(run_clean, _project(project, out))
     typer.echo(f"removed {len(removed)} files")

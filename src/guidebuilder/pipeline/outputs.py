@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 
 def output_path(out_dir: Path, relative: str) -> Path:

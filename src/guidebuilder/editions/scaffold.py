@@ -16,12 +16,12 @@ from pathlib import Path
 
 from babel.numbers import get_territory_currencies
 
-from .errors import BuildError, ContentError, UsageError
-from .loader import TODO, Reader, to_do_values
+from ..content.loader import TODO, Reader, to_do_values
+from ..content.models import Edition
+from ..content.types import BCP47, check_country, check_language
+from ..content.yamlpos import parse_yaml
+from ..errors import BuildError, ContentError, UsageError
 from .locale import country_name, language_name
-from .models import Edition
-from .types import BCP47, check_country, check_language
-from .yamlpos import parse_yaml
 
 # CLDR supplemental paperSize: the territories where US Letter is the norm (half-letter booklets).
 LETTER_TERRITORIES = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"})

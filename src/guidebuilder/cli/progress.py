@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TextIO
 
-from .build import BuildObserver, Output
+from ..pipeline.build import BuildObserver, Output
 
 
 class PlainProgress(BuildObserver):

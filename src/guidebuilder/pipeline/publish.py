@@ -15,15 +15,15 @@ from typing import Annotated, Literal
 from jinja2 import TemplateError
 from pydantic import Field, ValidationError
 
-from .book import Book
-from .locale import file_size
-from .models import GuideMeta
+from ..content.models import GuideMeta
+from ..content.types import Model
+from ..editions.book import Book
+from ..editions.locale import file_size
+from ..project import Project
+from ..writers import FORMATS
+from ..writers.render import cover_svg, render_template
+from ..writers.templates import environment
 from .outputs import output_path, write_atomic
-from .project import Project
-from .render import cover_svg, render_template
-from .templates import environment
-from .types import Model
-from .writers import FORMATS
 
 SITE_FILES = ("index.html", "manifest.json", "SHA256SUMS")
 SITE_TEMPLATES = ("site/index.html.j2", "epub/cover.svg.j2")  # the download page and its cover thumbnails
@@ -240,7 +240,7 @@ def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence
     """Rewrite each of these editions' web pages whose download list no longer matches the files
     beside it (say after `build --format pdf` alone), so its sizes and page counts stay true;
     the pages rewritten."""
-    from .writers import web
+    from ..writers import web
 
     known_pages = {project.out / e.path: e.pages for e in entries if e.pages}
     rewritten = []
@@ -256,7 +256,7 @@ def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence
 
 def _groups(cards: Sequence[EditionCard], default_edition: str) -> list[CountryGroup]:
     """Cards by country: the default edition's country first, then the others by English name."""
-    from .locale import country_name
+    from ..editions.locale import country_name
 
     by_country: dict[str, list[EditionCard]] = {}
     for card in cards:
@@ -270,7 +270,7 @@ def _groups(cards: Sequence[EditionCard], default_edition: str) -> list[CountryG
 
 
 def _cards(books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[EditionCard]:
-    from .locale import country_name, language_name
+    from ..editions.locale import country_name, language_name
 
     cards = []
     for book in books:
@@ -290,7 +290,7 @@ def human_size(size: int) -> str:
 
 def clean(project: Project) -> list[Path]:
     """Remove what builds wrote (per the manifest), the site files and the preflight reports; keep anything else."""
-    from .writers.report import written_reports
+    from ..writers.report import written_reports
 
     manifest = read_manifest(project.out)
     targets = [project.out / e.path for e in manifest.entries] if manifest else []

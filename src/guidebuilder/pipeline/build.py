@@ -8,15 +8,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from .book import Book
-from .errors import BuildError, UsageError
-from .guide import Guide
+from ..content.guide import Guide
+from ..editions.book import Book
+from ..errors import BuildError, UsageError
+from ..project import Project
+from ..proof.validate import validate
+from ..writers import DEFAULT_FORMATS, FORMATS
 from .outputs import output_path, remove_stale_temporaries, write_atomic
-from .project import Project
 from .publish import prepare, publish
-from .validate import validate
 from .workers import pool_size, run_layout, worker_pool
-from .writers import DEFAULT_FORMATS, FORMATS
 
 
 @dataclass(frozen=True)

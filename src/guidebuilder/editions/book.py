@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .models import Edition, GuideMeta, UiStrings
+from ..content.models import Edition, GuideMeta, UiStrings
 from .spelling import Respelling
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .book import SCREEN_ART
+from ..editions.book import SCREEN_ART
 
 
 @lru_cache(maxsize=8)

@@ -11,13 +11,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import codestamp
-from .errors import Problem
-from .project import user_cache_dir
+from .. import codestamp
+from ..errors import Problem
+from ..project import user_cache_dir
 
 if TYPE_CHECKING:
-    from .book import Book, TextLine
-    from .guide import Guide
+    from ..content.guide import Guide
+    from ..editions.book import Book, TextLine
 
 # A run of letters, digits, apostrophes and hyphens; runs with digits (40th, FB-03) are not words, and a
 # hyphen at either end marks half a compound ("Schul- und Berufslaufbahn"), checked with its other half.

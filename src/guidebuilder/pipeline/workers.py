@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from .writers.jobs import LaidOut, LayoutJob
+    from ..writers.jobs import LaidOut, LayoutJob
 
 
 def default_jobs() -> int:
@@ -36,12 +36,12 @@ def _warm_up() -> None:
     which takes a good part of a second."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by start_pool around the fork
-    from .writers import layout  # noqa: F401
+    from ..writers import layout  # noqa: F401
 
 
 def run_layout(job: LayoutJob) -> LaidOut:
     """Lay out one job (in a worker process)."""
-    from .writers.layout import lay_out
+    from ..writers.layout import lay_out
 
     return lay_out(job)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .models import SpellingTable
+from ..content.models import SpellingTable
 
 # Spans never respelled: placeholders, link targets, autolinks, URLs, inline code.
 WORD = re.compile(r"[^\W\d_]+")  # a whole word: a run of letters

@@ -12,10 +12,10 @@ from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 
-from . import codestamp
-from .codestamp import CHECK_LIBRARIES, library_stamps
-from .errors import ContentError, Findings, Problem
-from .project import Project, build_date, user_cache_dir
+from .. import codestamp
+from ..codestamp import CHECK_LIBRARIES, library_stamps
+from ..errors import ContentError, Findings, Problem
+from ..project import Project, build_date, user_cache_dir
 
 FORMAT = 1  # bump when the stored outcome changes shape
 KEEP = 32  # outcomes of this many projects are kept

@@ -9,8 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..errors import ContentError, Problem
 from .assets import image_problem
-from .errors import ContentError, Problem
 from .loader import Origin, Reader, load_section_files
 from .models import (
     Conditional,

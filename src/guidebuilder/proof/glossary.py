@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .book import Book
-from .errors import Problem
-from .guide import Guide
-from .models import Glossary
+from ..content.guide import Guide
+from ..content.models import Glossary
+from ..editions.book import Book
+from ..errors import Problem
 
 
 @lru_cache(maxsize=8)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .book import Book
-from .guide import Guide
-from .models import Section
-from .project import Project
-from .resolve import decide, placeholder_context
+from ..content.guide import Guide
+from ..content.models import Section
+from ..editions.book import Book
+from ..editions.resolve import decide, placeholder_context
+from ..project import Project
 from .validate import validate
 
 
 def explain(project: Project, edition_id: str) -> str:
     """The resolved edition data and every condition's outcome, as text."""
-    from .build import select_editions
+    from ..pipeline.build import select_editions
 
     checked = validate(project)
     guide = checked.guide

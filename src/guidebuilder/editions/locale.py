@@ -10,7 +10,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency
 
-from .types import AsOf
+from ..content.types import AsOf
 
 
 @lru_cache(maxsize=32)

@@ -1,0 +1,1 @@
+"""The command line: a thin typer app over the library; arguments in, calls of the pipeline, display out."""

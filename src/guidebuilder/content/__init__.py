@@ -1,0 +1,1 @@
+"""Content: the files under guide/ (YAML, Markdown, PO) → a validated, immutable `Guide`."""

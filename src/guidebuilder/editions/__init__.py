@@ -1,0 +1,1 @@
+"""Editions: `Guide` × edition id → `Book` (blocks that apply, placeholders filled, locale, spelling, typography)."""

@@ -1,0 +1,1 @@
+"""Translation workflow: source units ⇄ translators' PO files (export, new language, status, warnings)."""

@@ -1,0 +1,1 @@
+"""Orchestration: editions × formats → files in dist/ (workers, publish, manifest, preflight runs)."""
