@@ -74,12 +74,14 @@ $(TEST_INSTALLED): $(INSTALLED) package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(TEST_INSTALLED)
+test: lint
 	$(BIN)/python -m pytest -q --durations=15
 
+# Style, and the stages' layers declared in pyproject.toml ([tool.importlinter]): no cycle, no upward import.
 lint: $(TEST_INSTALLED)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 golden: $(TEST_INSTALLED)
 	$(BIN)/python -m tests.golden

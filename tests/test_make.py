@@ -85,7 +85,7 @@ SHARED = [
     "guide/guide.yaml",
     "guide/sections/03-training.md",
     "layouts/booklet/booklet.css",
-    "src/guidebuilder/build.py",
+    "src/guidebuilder/pipeline/build.py",
 ]
 
 

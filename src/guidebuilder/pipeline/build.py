@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..content.guide import Guide
 from ..editions.book import Book
+from ..editions.selection import select_editions
 from ..errors import BuildError, UsageError
 from ..project import Project
 from ..proof.validate import validate
@@ -45,25 +46,6 @@ class BuildObserver:
 
     def publishing(self) -> None:
         """The manifest, checksums and download page are being written."""
-
-
-def select_editions(
-    guide: Guide, wanted: Sequence[str], everything: bool = False, country: str | None = None
-) -> list[str]:
-    """Edition ids to build: named ones, a country's, all, or the default."""
-    known = list(guide.editions)
-    if everything:
-        return known
-    if country:
-        chosen = [e for e, ed in guide.editions.items() if ed.country == country.upper()]
-        if not chosen:
-            countries = sorted({ed.country for ed in guide.editions.values()})
-            raise UsageError(f"no edition for country '{country}'; known countries: {', '.join(countries)}")
-        return chosen
-    for edition_id in wanted:
-        if edition_id not in guide.editions:
-            raise UsageError(f"unknown edition {edition_id!r}; known editions: {', '.join(known)}")
-    return list(dict.fromkeys(wanted)) or [guide.meta.default_edition]
 
 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 
-from ..preflight.findings import Finding
+from ..editions.selection import select_editions
+from ..preflight.findings import EditionCheck
 from ..preflight.links import check_online, cited_urls
 from ..preflight.profile import PROFILE, Profile
 from ..project import Project
 from ..writers.pdf import download_job, print_job
-from .build import select_editions, validate
+from .build import validate
+from .outputs import output_path, write_atomic
 from .workers import default_jobs, run_layout, worker_pool
-
-
-@dataclass(frozen=True)
-class EditionCheck:
-    """One edition's preflight: its findings and the download PDF they refer to."""
-
-    edition: str
-    findings: tuple[Finding, ...]
-    pdf: bytes
 
 
 def preflight(
@@ -51,8 +45,17 @@ def preflight(
             found += check_online(cited_urls(jobs[edition][0].html), profile, laid[0].data)
         results.append(EditionCheck(edition, tuple(replace(f, edition=edition) for f in found), laid[0].data))
     if report:
-        from ..writers.report import write_report
-
         for result in results:
             write_report(project.out / result.edition, result, profile)
     return results
+
+
+def write_report(folder: Path, check: EditionCheck, profile: Profile) -> tuple[Path, Path]:
+    """Write preflight.html and preflight.json into the edition's output folder, atomically."""
+    from ..writers.report import report_html, report_json
+
+    page = output_path(folder.parent, f"{check.edition}/preflight.html")
+    data = output_path(folder.parent, f"{check.edition}/preflight.json")
+    write_atomic(page, report_html(check, profile).encode())
+    write_atomic(data, report_json(check, profile).encode())
+    return page, data

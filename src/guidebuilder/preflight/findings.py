@@ -29,3 +29,12 @@ def shorten(text: str, limit: int = 40) -> str:
     """Text cut to limit characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class EditionCheck:
+    """One edition's preflight: its findings and the download PDF they refer to."""
+
+    edition: str
+    findings: tuple[Finding, ...]
+    pdf: bytes

@@ -9,13 +9,13 @@ from ..content.guide import Guide
 from ..content.models import Section
 from ..editions.book import Book
 from ..editions.resolve import decide, placeholder_context
+from ..editions.selection import select_editions
 from ..project import Project
 from .validate import validate
 
 
 def explain(project: Project, edition_id: str) -> str:
     """The resolved edition data and every condition's outcome, as text."""
-    from ..pipeline.build import select_editions
 
     checked = validate(project)
     guide = checked.guide

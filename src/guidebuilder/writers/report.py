@@ -13,13 +13,10 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from ..pipeline.outputs import output_path, write_atomic
-
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..pipeline.preflight import EditionCheck
-    from ..preflight.findings import Finding
+    from ..preflight.findings import EditionCheck, Finding
     from ..preflight.profile import Profile
 
 THUMB_DPI = 40
@@ -107,12 +104,3 @@ def _is_report(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("generator") == GENERATOR
-
-
-def write_report(folder: Path, check: EditionCheck, profile: Profile) -> tuple[Path, Path]:
-    """Write preflight.html and preflight.json into the edition's output folder, atomically."""
-    page = output_path(folder.parent, f"{check.edition}/preflight.html")
-    data = output_path(folder.parent, f"{check.edition}/preflight.json")
-    write_atomic(page, report_html(check, profile).encode())
-    write_atomic(data, report_json(check, profile).encode())
-    return page, data
