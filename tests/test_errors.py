@@ -623,6 +623,19 @@ CASES = [
         "sections/01-intro.md", 16, "body", "only '###' sub-headings are allowed",
         id="markdown-heading-1",
     ),
+    # -- dates of sources
+    pytest.param(
+        "editions/en-US.yaml",
+        ("    accessed: 2025-06-01\n", "    published: 2025-06\n    undated: The page shows no date.\n"),
+        "editions/en-US.yaml", 35, "sources.s1.undated", "a source is either published (dated) or undated, not both",
+        id="source-published-and-undated",
+    ),
+    pytest.param(
+        "editions/en-US.yaml",
+        ("    accessed: 2025-06-01\n", "    undated: ''\n"),
+        "editions/en-US.yaml", 34, "sources.s1.undated", "must not be empty",
+        id="source-undated-without-reason",
+    ),
 ]  # fmt: skip
 
 

@@ -34,10 +34,12 @@ class ContentError(GuideError):
 
 @dataclass(frozen=True)
 class Findings:
-    """What checking found: errors, and warnings that --strict turns into errors."""
+    """What checking found: errors, warnings that --strict turns into errors, and acknowledged findings (numbers
+    from pages marked undated) that are only listed."""
 
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    acknowledged: tuple[Problem, ...] = ()
 
     def raise_for(self, strict: bool = False) -> None:
         """ContentError listing the errors (and, when strict, the warnings), if there are any."""

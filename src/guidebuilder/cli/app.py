@@ -94,11 +94,16 @@ def check(
     from ..proof.checkcache import check_outcome
 
     outcome = _run(check_outcome, _project(project), cache)
-    _run(outcome.findings.raise_for, strict)
-    for warning in outcome.findings.warnings:
+    findings = outcome.findings
+    for note in findings.acknowledged:  # listed, never an error: a page shows no date and says why it is cited
+        typer.echo(str(note), err=True)
+    _run(findings.raise_for, strict)
+    for warning in findings.warnings:
         typer.echo(str(warning), err=True)
-    count = len(outcome.findings.warnings)
-    typer.echo(f"ok: {outcome.sections} sections, {outcome.editions} editions, {count} warnings")
+    acknowledged = f", {len(findings.acknowledged)} acknowledged" if findings.acknowledged else ""
+    typer.echo(
+        f"ok: {outcome.sections} sections, {outcome.editions} editions, {len(findings.warnings)} warnings{acknowledged}"
+    )
 
 
 @app.command("list")

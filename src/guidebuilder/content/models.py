@@ -160,13 +160,20 @@ class SectionOverride(Model):
 
 
 class SourceRef(Model):
-    """A page an edition's facts come from."""
+    """A page an edition's facts come from; `undated` says why a page that shows no date is still cited."""
 
     url: Url
     title: Text
     accessed: PastDate | None = None
     published: AsOf | None = None
+    undated: Text | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _dated_or_undated(self) -> SourceRef:
+        if self.undated is not None and self.published is not None:
+            raise located("a source is either published (dated) or undated, not both", "undated")
+        return self
 
 
 Refs = Annotated[tuple[Slug, ...], Field(min_length=1)]
@@ -255,15 +262,25 @@ class Edition(Model):
     spelling: VarietyTag | None = None
 
     def fact_date(self, fact: Fact) -> AsOf | None:
-        """A fact's date: its own as_of, else the newest published date of its sources, else the newest accessed."""
+        """A fact's date: its own as_of, else the newest published date of its sources, else the newest accessed
+        (of pages not marked undated: the day a page was read does not date what it says); else None."""
         if fact.as_of is not None:
             return fact.as_of
         refs = [self.sources[key] for key in fact.source if key in self.sources]
         published = [ref.published for ref in refs if ref.published is not None]
         if published:
             return max(published, key=AsOf.earliest)
-        accessed = [ref.accessed for ref in refs if ref.accessed is not None]
+        accessed = [ref.accessed for ref in refs if ref.accessed is not None and ref.undated is None]
         return AsOf.model_validate(max(accessed).isoformat()) if accessed else None
+
+    def undated_sources(self, fact: Fact) -> tuple[str, ...]:
+        """The keys of a fact's sources when the fact has no as_of and every one of them is marked undated."""
+        if fact.as_of is not None:
+            return ()
+        refs = [self.sources.get(key) for key in fact.source]
+        if refs and all(ref is not None and ref.undated is not None for ref in refs):
+            return fact.source
+        return ()
 
     def dated_facts(self) -> Iterator[tuple[tuple[str | int, ...], Fact]]:
         """Every fact that can carry a date, with its location in the edition file."""
@@ -364,6 +381,7 @@ class UiStrings(Model):
     read_on_phone: Text
     scan_to_read: Text
     back_to_top: Text
+    page_undated: Text  # printed where a fact's date would be when its pages show no date
 
 
 class SpellingTable(Model):

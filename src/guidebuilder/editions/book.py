@@ -32,6 +32,7 @@ class SourceNote:
     url: str
     published: str | None
     note: str | None
+    undated: bool = False  # the page shows no date (the layout prints the edition's "page undated")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class FactLine:
     text: Markup
     refs: tuple[int, ...]
     as_of: str | None = None
+    undated: bool = False  # dated only by pages that show no date: "page undated" prints where as_of would
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,8 @@ class SourceNumbers:
             ref = self.edition.sources[key]
             published = fmt.as_of(ref.published, tag) if ref.published else None
             note = name(ref.note) if ref.note else None
-            notes.append(SourceNote(number, key, name(ref.title), ref.url, published, note))
+            undated = ref.undated is not None
+            notes.append(SourceNote(number, key, name(ref.title), ref.url, published, note, undated))
         return tuple(notes)
 
 
@@ -199,7 +200,8 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
     def line(fact: Fact, loc: tuple[Any, ...]) -> FactLine:
         dated = edition.fact_date(fact)
         as_of = fmt.as_of(dated, tag) if dated else None
-        return FactLine(resolver.text(fact.text, origin, loc + ("text",)), numbers.refs(fact.source), as_of)
+        undated = bool(edition.undated_sources(fact))
+        return FactLine(resolver.text(fact.text, origin, loc + ("text",)), numbers.refs(fact.source), as_of, undated)
 
     def lines(topic: str) -> tuple[FactLine, ...]:
         return tuple(line(fact, (topic, i)) for i, fact in enumerate(getattr(edition, topic)))

@@ -17,7 +17,8 @@ from ..codestamp import CHECK_LIBRARIES, library_stamps
 from ..errors import ContentError, Findings, Problem
 from ..project import Project, build_date, user_cache_dir
 
-FORMAT = 1  # bump when the stored outcome changes shape
+FORMAT = 2  # bump when the stored outcome changes shape
+KINDS = ("problems", "warnings", "acknowledged")  # the fields of Findings, in order
 KEEP = 32  # outcomes of this many projects are kept
 PACKAGE = Path(codestamp.PACKAGE)
 
@@ -90,7 +91,7 @@ def _read(store: Path, key: str) -> CheckOutcome | None:
         data = json.loads(store.read_text(encoding="utf-8"))
         if data.get("key") != key:
             return None
-        findings = Findings(*(tuple(Problem(*p) for p in data[kind]) for kind in ("problems", "warnings")))
+        findings = Findings(*(tuple(Problem(*p) for p in data[kind]) for kind in KINDS))
         return CheckOutcome(int(data["sections"]), int(data["editions"]), findings)
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -102,8 +103,7 @@ def _write(store: Path, key: str, outcome: CheckOutcome) -> None:
         "key": key,
         "sections": outcome.sections,
         "editions": outcome.editions,
-        "problems": [astuple(p) for p in outcome.findings.problems],
-        "warnings": [astuple(p) for p in outcome.findings.warnings],
+        **{kind: [astuple(p) for p in getattr(outcome.findings, kind)] for kind in KINDS},
     }
     try:
         store.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from ..i18n.translators import translation_warnings
 from ..project import Project, build_date
 from .glossary import glossary_problems
 from .spellcheck import spelling_problems
-from .warnings import stale_figures, undated_numbers
+from .warnings import acknowledged_numbers, stale_figures, undated_numbers
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def examine(project: Project, proofread: bool = False) -> Validated:
     warnings = stale_figures(guide, today) + undated_numbers(guide) + translation_warnings(guide)
     if proofread and not problems:
         warnings = sorted(warnings + spelling_problems(guide, books) + glossary_problems(guide, books))
-    return Validated(guide, books, Findings(tuple(problems), tuple(warnings)), today)
+    findings = Findings(tuple(problems), tuple(warnings), tuple(acknowledged_numbers(guide)))
+    return Validated(guide, books, findings, today)
 
 
 def validate(project: Project, strict: bool = False, proofread: bool = False) -> Validated:
