@@ -141,6 +141,7 @@ class Book:
     editions: tuple[str, ...] = ()  # every edition id of the guide, for links between them
     text_lines: tuple[TextLine, ...] = ()
     respellings: tuple[Respelling, ...] = ()
+    names: tuple[str, ...] = ()  # proper names (lower case) that a layout never hyphenates
 
     @property
     def web_url(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,6 +21,7 @@ from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, Sou
 from .spelling import Respelling, Variety
 from .typography import typeset, typeset_html
 
+LETTERS = re.compile(r"[^\W\d_]+")
 UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")
 
 
@@ -277,7 +279,18 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         text_lines=tuple(resolver.lines),
         respellings=tuple(resolver.respellings),
         editions=tuple(guide.editions),
+        names=proper_names(guide, edition),
     )
+
+
+def proper_names(guide: Guide, edition: Edition) -> tuple[str, ...]:
+    """Names a layout never hyphenates, in lower case: the words of the agency's names, of every country's name in
+    the edition's language, and the project's word list for the language (names, acronyms)."""
+    agency = edition.agency
+    texts = [agency.name, agency.short or "", agency.parent or "", *fmt.babel_locale(edition.id).territories.values()]
+    words = {word for text in texts for word in LETTERS.findall(text) if word[:1].isupper() and len(word) > 3}
+    words |= {word for word in guide.words.get(edition.language, ()) if LETTERS.fullmatch(word)}
+    return tuple(sorted({word.lower() for word in words}))
 
 
 def _figures_span(edition: Edition, tag: str) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hyphenation import Hyphenation
+
 
 @dataclass(frozen=True)
 class LayoutJob:
@@ -24,6 +26,7 @@ class LayoutJob:
     bleed_mm: float | None = None  # the exact BleedBox, outside the TrimBox
     booklet: bool = True  # notes pages bring the page count to a multiple of 4 (not for a poster)
     checks: tuple[str, ...] = ()  # preflight check groups to run on the result (preflight/inspect.py)
+    hyphenation: Hyphenation | None = None  # where words may break (installed in pyphen before the layout)
 
 
 @dataclass(frozen=True)

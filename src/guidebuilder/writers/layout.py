@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
+from .hyphenation import install as install_hyphenation
 from .jobs import LaidOut, LayoutJob
 from .tags import finish_tags
 
@@ -72,6 +73,8 @@ def render(job: LayoutJob) -> object:
     fonts = FontConfiguration()
     profiles: dict[str, object] = {}
     shared = {"url_fetcher": fetcher, "font_config": fonts, "color_profiles": profiles}
+    if job.hyphenation is not None:
+        install_hyphenation(job.hyphenation)
     try:
         sheets = [CSS(filename=str(job.stylesheet), **shared)]
         sheets += [CSS(string=css, base_url=job.base_url, **shared) for css in job.extra_css]

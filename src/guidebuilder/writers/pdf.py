@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..editions.book import PRINT_ART, SCREEN_ART, Artwork
 from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS
+from .hyphenation_file import hyphenation_for
 from .jobs import LayoutJob
 from .render import SPARE_NOTES_PAGES, booklet_html, render_template
 from .templates import find_file
@@ -47,6 +48,7 @@ def download_job(
         variant=DOWNLOAD_VARIANT,
         identifier=stable_id(book, kind),
         checks=(PAGE_CHECKS,),
+        hyphenation=hyphenation_for(book, project.search_path),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..editions.book import PRINT_ART, SCREEN_ART, Artwork
+from .hyphenation_file import hyphenation_for
 from .jobs import LayoutJob
 from .pdf import BLEED_MM, DOWNLOAD_VARIANT, PRINT_VARIANT, PROFILE, cmyk, stable_id
 from .render import render_template
@@ -42,6 +43,7 @@ def poster_job(book: Book, project: Project, artwork: Artwork = SCREEN_ART) -> L
         variant=DOWNLOAD_VARIANT,
         identifier=stable_id(book, "poster"),
         booklet=False,
+        hyphenation=hyphenation_for(book, project.search_path),
     )
 
 
