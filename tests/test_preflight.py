@@ -67,6 +67,26 @@ def test_stranded_tail_is_found_on_its_page(tmp_path):
     assert '"Key Qualifications" alone on the page' in stranded[0].message
 
 
+def test_a_page_whose_next_block_moved_whole_is_stranded(tmp_path):
+    spacer = '<div style="height: 150mm"></div>'
+    moved = '<div style="height: 160mm; break-inside: avoid; border: 1pt solid black"></div>'
+    first = f'<article class="section" id="a"><h2>Official Links</h2>{spacer}{FILLER}<p>One more line.</p>{moved}'
+    result = laid_out(tmp_path, first + "</article>")
+    stranded = kinds(result, "stranded")
+    assert [f.page for f in stranded] == [2]
+    assert '"Official Links" alone on the page' in stranded[0].message
+    assert stranded[0].message.endswith("; the section goes on at p.3")
+
+
+def test_a_row_of_cards_is_not_a_line_of_a_paragraph(tmp_path):
+    card = '<li style="display: inline-block; width: 45%; height: 40mm; break-inside: avoid">Card</li>'
+    cards = f'<ul style="orphans: 1; widows: 2; margin: 0; padding: 0">{card * 6}</ul>'
+    body = f'<article class="section" id="a"><h2>Links</h2><div style="height: 120mm"></div>{cards}</article>'
+    result = laid_out(tmp_path, body)
+    assert result.pages >= 2  # the list is split between its rows
+    assert kinds(result, "orphan") == [] and kinds(result, "widow") == []
+
+
 def test_a_full_continuation_page_is_not_stranded(tmp_path):
     first = '<article class="section" id="a"><h2>Key Qualifications</h2>' + FILLER * 14 + "</article>"
     result = laid_out(tmp_path, first)

@@ -125,12 +125,12 @@ class PageChecks:
         return [p for p in self.boxes[index] if p.kind == "LineBox" and not p.box.element_tag.endswith("::marker")]
 
     def stranded(self, index: int) -> list[Finding]:
-        """A page holding only the end of a section that began earlier, mostly empty."""
+        """A page holding only part of a section that began earlier, mostly empty: the section's tail, or a piece
+        whose next block went whole to the next page (a list of links, a table)."""
         regions = self.regions[index]
         if index == 0 or len(regions) != 1 or regions[0] not in self.regions[index - 1]:
             return []
-        if index + 1 < len(self.pages) and regions[0] in self.regions[index + 1]:
-            return []
+        goes_on = index + 1 < len(self.pages) and regions[0] in self.regions[index + 1]
         lines = self._lines(index)
         if not lines:
             return []
@@ -149,6 +149,8 @@ class PageChecks:
             round((bottom - top) * PT, 1),
         )
         message = f'{len(lines)} lines of "{title}" alone on the page ({fill:.0%} full)'
+        if goes_on:
+            message += f"; the section goes on at p.{index + 2}"
         return [Finding("stranded", message, index + 1, box)]
 
     def _leaves(self, index: int) -> list[Placed]:
@@ -181,11 +183,12 @@ class PageChecks:
 
     @staticmethod
     def _paragraph_lines(boxes: list[Placed]) -> dict[object, tuple[object, int]]:
-        """Each paragraph (a block holding lines) on a page: its box and its number of lines there."""
+        """Each paragraph (a block holding lines of text) on a page: its box and its number of lines there. A line
+        made only of cards or images (inline blocks: a row of official links) is no line of a paragraph."""
         found: dict[object, tuple[object, int]] = {}
         for placed in boxes:
             children = getattr(placed.box, "children", None) or ()
-            lines = sum(1 for child in children if kind_of(child) == "LineBox")
+            lines = sum(1 for child in children if kind_of(child) == "LineBox" and _holds_text(child))
             if lines and getattr(placed.box, "element", None) is not None:
                 box, count = found.get(placed.box.element, (placed.box, 0))
                 found[placed.box.element] = (box, count + lines)
@@ -291,6 +294,14 @@ class PageChecks:
                     url = owner.get("data-qr")
                     targets.setdefault((index + 1, url), QrTarget(index + 1, box_pt(placed.box), url))
         return list(targets.values())
+
+
+def _holds_text(line: object) -> bool:
+    """True for a line box with text of its own (not only inline blocks or images)."""
+    return any(
+        (kind_of(child) == "TextBox" and child.text.strip()) or (kind_of(child) == "InlineBox" and _holds_text(child))
+        for child in line.children
+    )
 
 
 def _data_qr(box: object) -> bool:

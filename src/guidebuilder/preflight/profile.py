@@ -10,7 +10,8 @@ class Profile:
     """Named checks with their thresholds; `guidebuilder preflight` runs them all."""
 
     name: str = "guidebuilder booklet"
-    min_fill: float = 1 / 3  # stranded: a page continuing a section must fill this share of its text area
+    min_fill: float = 1 / 3  # stranded: a page continuing a section must fill this share of its text area (also
+    # when the section goes on: a block that moved whole to the next page leaves the text above it alone)
     min_split_lines: int = 2  # orphan/widow: lines a split paragraph keeps on each page, or its CSS value if more
     min_text_pt: float = 7.0  # print: smallest text size
     min_rule_pt: float = 0.25  # print: thinner borders are hairlines that may not print
@@ -30,7 +31,7 @@ PAGE_CHECKS = "pages"  # check group of the download PDF's layout: page boxes, f
 PRINT_CHECKS = "print"  # check group of the print PDF's layout: DeviceRGB, image resolution
 
 CHECKS = {
-    "stranded": "a page that continues a section and is mostly empty",
+    "stranded": "a page that continues a section and is mostly empty, whether or not the section goes on after it",
     "heading-at-foot": "a heading or block title is the last thing on its page",
     "orphan": "a paragraph leaves fewer lines at a page foot than its CSS orphans setting",
     "widow": "a paragraph carries fewer lines onto the next page than its CSS widows setting",
