@@ -216,6 +216,11 @@ def test_glossary_file_is_validated_with_lines(project: Path, runner):
             '<a href="https://x.ca/a?b=1&amp;c=2 :">Voir : https://x.ca/p-1-2?a=b</a>',
             f'<a href="https://x.ca/a?b=1&amp;c=2 :">Voir{NBSP}: https://x.ca/p-1-2?a=b</a>',
         ),
+        (  # a line may break after a slash between words, never in a URL, a link target or a date
+            "de-DE",
+            '<p>Zollbeamtin/Zollbeamter, <a href="https://zoll.de/a/b">zoll.de</a> https://zoll.de/x 4/C</p>',
+            '<p>Zollbeamtin/<wbr/>Zollbeamter, <a href="https://zoll.de/a/b">zoll.de</a> https://zoll.de/x 4/C</p>',
+        ),
     ],
 )
 def test_typography_per_locale(tag, html, expected):

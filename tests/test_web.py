@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from guidebuilder.content.guide import load_guide
 from guidebuilder.pipeline.build import build
 from guidebuilder.preflight.pdfcheck import device_rgb
 from guidebuilder.project import Project
@@ -199,6 +200,26 @@ def opened(chromium) -> Iterator[Callable[..., tuple[object, list]]]:
     yield opener
     for page, _ in pages:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def every_web_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web page of every edition of the real guide (no other format: no layout needed)."""
+    out = tmp_path_factory.mktemp("every")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        build(Project.at(REPO, out), list(load_guide(REPO / "guide").editions), ["web"])
+    return out
+
+
+def test_every_edition_fits_320_px(every_web_edition, opened):
+    editions = sorted(path.parent.name for path in every_web_edition.glob("*/index.html"))
+    assert editions == sorted(load_guide(REPO / "guide").editions)
+    for edition in editions:
+        page, offsite = opened(every_web_edition / edition / "index.html", 320)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, (edition, layout_overflow(page))
+        assert not layout_overflow(page)["wide"], (edition, layout_overflow(page))
+        assert not offsite, (edition, offsite)
 
 
 @pytest.mark.parametrize("width", [360, 1280])

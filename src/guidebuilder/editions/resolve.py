@@ -19,7 +19,7 @@ from ..errors import ContentError, Problem
 from . import locale as fmt
 from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
 from .spelling import Respelling, Variety
-from .typography import typeset, typeset_html
+from .typography import slash_breaks, typeset, typeset_html
 
 LETTERS = re.compile(r"[^\W\d_]+")
 UNFILLED = ("type", "kind", "src", "topic", "url", "only_in", "not_in", "accessed")
@@ -210,11 +210,12 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
 
     agency = edition.agency
     name = resolver.quoted
-    agency_text = escape(name(agency.name)) + (
-        Markup(" (") + escape(name(agency.parent)) + Markup(")") if agency.parent else ""
+    agency_text = slash_breaks(
+        escape(name(agency.name)) + (Markup(" (") + escape(name(agency.parent)) + Markup(")") if agency.parent else "")
     )
-    officer_text = escape(name(edition.officer.title)) + (
-        Markup(", ") + escape(name(edition.officer.grade)) if edition.officer.grade else ""
+    officer_text = slash_breaks(
+        escape(name(edition.officer.title))
+        + (Markup(", ") + escape(name(edition.officer.grade)) if edition.officer.grade else "")
     )
     pay = tuple(
         PayLine(

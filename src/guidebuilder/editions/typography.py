@@ -25,6 +25,9 @@ TAG = re.compile(r"(<[^>]*>)")
 URL = re.compile(r"((?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|&#?\w+;)")
 RANGE = re.compile(r"(?<![\d/.:\-–])(\d+)\s?-\s?(\d+)(?![\d\-–/])")
 SPACE = "[ \u00a0\u202f]"
+# A slash between letters (Zollbeamtin/Zollbeamter) is a place a line may break: browsers do not break there.
+SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+WBR = "/<wbr/>"  # void in HTML, well-formed in the EPUB's XHTML
 CANDIDATE = re.compile(r"[\d:;!?«»]")  # text without any of these has nothing to set
 
 
@@ -72,8 +75,22 @@ def typeset(text: str, tag: str) -> str:
 
 
 def typeset_html(html: Markup, tag: str) -> Markup:
-    """HTML with the locale's typography in its text, never in tags, attributes or URLs."""
+    """HTML with the locale's typography in its text, never in tags, attributes or URLs; a line may break after a
+    slash between two words."""
     parts = TAG.split(str(html))
     for index in range(0, len(parts), 2):
-        parts[index] = _plain(parts[index], tag)
+        parts[index] = _slash_breaks(_plain(parts[index], tag))
     return Markup("".join(parts))
+
+
+def slash_breaks(html: Markup) -> Markup:
+    """HTML in which a line may break after a slash between two words (not in tags, attributes or URLs)."""
+    parts = TAG.split(str(html))
+    return Markup("".join(_slash_breaks(part) if index % 2 == 0 else part for index, part in enumerate(parts)))
+
+
+def _slash_breaks(text: str) -> str:
+    if "/" not in text:
+        return text
+    pieces = URL.split(text)
+    return "".join(SLASH.sub(WBR, piece) if index % 2 == 0 else piece for index, piece in enumerate(pieces))
