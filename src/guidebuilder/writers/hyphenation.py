@@ -99,6 +99,10 @@ def install(hyphenation: Hyphenation) -> Dictionary:
     """Make pyphen answer WeasyPrint's look-up for the document's language with this hyphenation."""
     import pyphen
 
+    # WeasyPrint asks pyphen for a dictionary by language and offers no hook of its own, so the dictionary is
+    # registered in pyphen's module-level LANGUAGES and hdcache (not public API; pyphen is bounded in
+    # pyproject.toml, and tests/test_hyphenation.py fails if a pyphen release stops honouring them).
+
     key = Path(f"guidebuilder-hyphenation-{hyphenation.key}")  # a cache key only: no such file is read
     if key not in pyphen.hdcache:
         base = pyphen.Pyphen(filename=bundled()[hyphenation.patterns]).hd
