@@ -178,6 +178,26 @@ def test_a_changed_paragraph_is_one_fuzzy_warning_per_language_never_misspelling
     assert diff.stdout.rstrip().endswith("crucial to effectiveness in this role.")
 
 
+def test_a_translation_may_add_a_vocabulary_word_but_no_other_placeholder(runner, guide_copy: Path):
+    path = guide_copy / "guide" / "translations" / "de.po"
+    title = read_po(path.read_text(encoding="utf-8"))["training/title"]
+    added = f"{title.string} ({{{{ vocabulary.job_ad }}}})"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'msgstr "{title.string}"', f'msgstr "{added}"'))
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 0, result.stderr[-2000:]
+    training = next(
+        s for s in edition_texts(load_guide(guide_copy / "guide"), "de-DE")["sections"] if s["id"] == "training"
+    )
+    assert training["title"].endswith("(Stellenausschreibung)")
+    path.write_text(path.read_text(encoding="utf-8").replace(added, f"{title.string} ({{{{ agency.parent }}}})"))
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 1
+    assert (
+        f"guide/translations/de.po:{title.line}: training/title: the translation adds {{{{ agency.parent }}}}; "
+        "it may add only vocabulary words ({{ vocabulary.KEY }})"
+    ) in result.stderr, result.stderr
+
+
 def test_placeholders_and_markdown_survive():
     guide = load_guide(REPO / "guide")
     units = source_units(guide.sections, guide.meta, guide.origins)
@@ -186,16 +206,18 @@ def test_placeholders_and_markdown_survive():
     for language in LANGUAGES:
         entries = guide.catalogs[language].entries
         for unit in with_placeholders:
-            assert set(PLACEHOLDER.findall(entries[unit.context].string)) == set(unit.placeholders)
+            kept = set(PLACEHOLDER.findall(entries[unit.context].string))
+            assert set(unit.placeholders) <= kept  # a translation may add vocabulary words, nothing else
+            assert all(p.startswith("{{ vocabulary.") for p in kept - set(unit.placeholders))
         assert "#. Keep the placeholders as written ({{ country.name }}" in po_text(REPO, language)
     french = guide.catalogs["fr"].entries["role/body/1"].string
-    assert "\n\n- organisme qui recrute : {{ agency.name }};\n" in french  # a Markdown list inside one unit
+    assert "\n\n- organisme qui recrute : {{ vocabulary.hiring_agency }};\n" in french  # a Markdown list in one unit
 
 
 def test_a_dropped_placeholder_is_an_error_at_the_po_line(runner, guide_copy: Path):
     path = guide_copy / "guide" / "translations" / "de.po"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Behörde in dieser Länderausgabe ({{ country.name }})", "Behörde"), encoding="utf-8")
+    path.write_text(text.replace("In dieser Länderausgabe ({{ country.name }}) ist", "Hier ist"), encoding="utf-8")
     line = next(e.line for e in read_po(path.read_text(encoding="utf-8")).values() if e.context == "role/body/1")
     result = run_cli(runner, "check", "-C", str(guide_copy))
     assert result.exit_code == 1
