@@ -14,7 +14,7 @@ TEST_DEBS := poppler-utils chromium gettext
 
 EDITIONS := $(sort $(basename $(notdir $(wildcard guide/editions/*.yaml))))
 DEFAULT_EDITION := $(shell sed -n 's/^default_edition: *//p' guide/guide.yaml)
-SHARED := guide/guide.yaml $(wildcard guide/sections/*.md) $(wildcard guide/spelling/*.yaml) \
+SHARED := guide/guide.yaml $(wildcard guide/vocabulary.yaml) $(wildcard guide/sections/*.md) $(wildcard guide/spelling/*.yaml) \
           $(shell find layouts src/guidebuilder -type f -not -name '*.pyc' 2>/dev/null)
 out = dist/$(1)/$(SLUG)-$(1).pdf
 lang = $(firstword $(subst -, ,$(1)))

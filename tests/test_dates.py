@@ -256,3 +256,29 @@ def test_a_money_figure_from_an_undated_page_is_not_acknowledged(runner, project
 )
 def test_money_amounts_are_recognised(text: str, money: bool):
     assert holds_money(text) is money
+
+
+def figures_note(project: Path, extra_pay: str = "") -> str | None:
+    """The inside cover's note on the fixture en-US edition's pay figures, with extra figures added."""
+    from datetime import date
+
+    from guidebuilder.content.guide import load_guide
+    from guidebuilder.editions.resolve import resolve
+
+    edition = project / EDITION
+    edition.write_text(edition.read_text(encoding="utf-8").replace("apply:\n", f"{extra_pay}apply:\n", 1))
+    return resolve(load_guide(project / "guide"), "en-US", date(2026, 1, 1)).figures_note
+
+
+FIGURE = "  - label: {label}\n    amount: 1\n    period: year\n    as_of: {as_of}\n    source: [s2]\n"
+
+
+def test_figures_of_one_date_say_that_date(project: Path):
+    assert figures_note(project) == "Figures as of June 2025"
+    assert figures_note(project, FIGURE.format(label="Later", as_of="2025-11")) == "Figures as of 2025"
+
+
+def test_figures_of_several_years_say_when_they_date_from_never_that_the_oldest_is_current(project: Path):
+    note = figures_note(project, FIGURE.format(label="Old", as_of="2018-04"))
+    assert note == "Figures dated 2018\u20132025; each shows its own date"
+    assert "as of" not in note

@@ -205,6 +205,9 @@ def test_glossary_file_is_validated_with_lines(project: Path, runner):
         ("fr-FR", "<p>Note: ça va ? Oui!</p>", f"<p>Note{NBSP}: ça va{NNBSP}? Oui{NNBSP}!</p>"),
         ("fr-CA", "<p>« mot » et 1 200 $, 15 %</p>", f"<p>«{NBSP}mot{NBSP}» et 1{NBSP}200{NBSP}$, 15{NBSP}%</p>"),
         ("fr-FR", "<p>12 500 postes</p>", f"<p>12{NNBSP}500 postes</p>"),
+        ("fr-CA", "{label} : {text}", f"{{label}}{NBSP}: {{text}}"),  # an interface string with fields
+        ("fr-FR", "{label}: {text}", f"{{label}}{NBSP}: {{text}}"),
+        ("en-GB", "{label}: {text}", "{label}: {text}"),
         ("de-DE", "<p>10 % mehr, Seiten 10-12</p>", f"<p>10{NBSP}% mehr, Seiten 10\u201312</p>"),
         (
             "en-GB",

@@ -140,6 +140,64 @@ def test_fuzzy_and_new_units_print_the_source_and_warn(runner, guide_copy: Path)
     assert "training/blocks/0/items/1: warning: fr: fuzzy" in strict.stderr
 
 
+LONG_OLD = "With evolving trade dynamics and security threats, customs officers face complex challenges"
+LONG_NEW = "With shifting trade dynamics and security threats, customs officers face complex challenges"
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="needs gettext's msgfmt")
+def test_a_changed_paragraph_is_one_fuzzy_warning_per_language_never_misspellings(runner, guide_copy: Path):
+    source = guide_copy / "guide" / "sections" / "06-challenges.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(LONG_OLD, LONG_NEW), encoding="utf-8")
+    for when in ("before export", "after export"):
+        result = run_cli(runner, "check", "--no-cache", "-C", str(guide_copy))
+        assert result.exit_code == 0, result.stderr[-2000:]
+        about = [line for line in result.stderr.splitlines() if "challenges/body/0" in line or "spelling" in line]
+        assert len(about) == 2, (when, about)  # the English printed in fr-CA and de-DE is no French or German typo
+        for language in LANGUAGES:
+            assert re.search(
+                rf"^guide/sections/06-challenges\.md:12: challenges/body/0: warning: {language}: fuzzy "
+                rf"\(guide/translations/{language}\.po:\d+\); the edition prints the source text$",
+                result.stderr,
+                re.M,
+            ), result.stderr
+        if when == "before export":
+            for language in LANGUAGES:
+                export(load_guide(guide_copy / "guide"), language)
+    for language in LANGUAGES:  # the previous source stays whole, on one line gettext tools read
+        text = po_text(guide_copy, language)
+        previous = next(line for line in text.splitlines() if line.startswith("#| msgid"))
+        assert previous.startswith(f'#| msgid "{LONG_OLD}') and previous.endswith(
+            'crucial to effectiveness in this role."'
+        )
+        assert read_po(text)["challenges/body/0"].previous.startswith(LONG_OLD)
+        path = guide_copy / "guide" / "translations" / f"{language}.po"
+        checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+    diff = run_cli(runner, "translations", "diff", "fr", "-C", str(guide_copy))
+    assert "With [-evolving-] {+shifting+} trade dynamics" in diff.stdout
+    assert diff.stdout.rstrip().endswith("crucial to effectiveness in this role.")
+
+
+def test_a_translation_may_add_a_vocabulary_word_but_no_other_placeholder(runner, guide_copy: Path):
+    path = guide_copy / "guide" / "translations" / "de.po"
+    title = read_po(path.read_text(encoding="utf-8"))["training/title"]
+    added = f"{title.string} ({{{{ vocabulary.job_ad }}}})"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'msgstr "{title.string}"', f'msgstr "{added}"'))
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 0, result.stderr[-2000:]
+    training = next(
+        s for s in edition_texts(load_guide(guide_copy / "guide"), "de-DE")["sections"] if s["id"] == "training"
+    )
+    assert training["title"].endswith("(Stellenausschreibung)")
+    path.write_text(path.read_text(encoding="utf-8").replace(added, f"{title.string} ({{{{ agency.parent }}}})"))
+    result = run_cli(runner, "check", "-C", str(guide_copy))
+    assert result.exit_code == 1
+    assert (
+        f"guide/translations/de.po:{title.line}: training/title: the translation adds {{{{ agency.parent }}}}; "
+        "it may add only vocabulary words ({{ vocabulary.KEY }})"
+    ) in result.stderr, result.stderr
+
+
 def test_placeholders_and_markdown_survive():
     guide = load_guide(REPO / "guide")
     units = source_units(guide.sections, guide.meta, guide.origins)
@@ -148,16 +206,18 @@ def test_placeholders_and_markdown_survive():
     for language in LANGUAGES:
         entries = guide.catalogs[language].entries
         for unit in with_placeholders:
-            assert set(PLACEHOLDER.findall(entries[unit.context].string)) == set(unit.placeholders)
+            kept = set(PLACEHOLDER.findall(entries[unit.context].string))
+            assert set(unit.placeholders) <= kept  # a translation may add vocabulary words, nothing else
+            assert all(p.startswith("{{ vocabulary.") for p in kept - set(unit.placeholders))
         assert "#. Keep the placeholders as written ({{ country.name }}" in po_text(REPO, language)
     french = guide.catalogs["fr"].entries["role/body/1"].string
-    assert "\n\n- organisme qui recrute : {{ agency.name }};\n" in french  # a Markdown list inside one unit
+    assert "\n\n- organisme qui recrute : {{ vocabulary.hiring_agency }};\n" in french  # a Markdown list in one unit
 
 
 def test_a_dropped_placeholder_is_an_error_at_the_po_line(runner, guide_copy: Path):
     path = guide_copy / "guide" / "translations" / "de.po"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Behörde in dieser Länderausgabe ({{ country.name }})", "Behörde"), encoding="utf-8")
+    path.write_text(text.replace("In dieser Länderausgabe ({{ country.name }}) ist", "Hier ist"), encoding="utf-8")
     line = next(e.line for e in read_po(path.read_text(encoding="utf-8")).values() if e.context == "role/body/1")
     result = run_cli(runner, "check", "-C", str(guide_copy))
     assert result.exit_code == 1

@@ -101,3 +101,20 @@ def test_dates_follow_the_locale(tag, value, expected):
 def test_names_in_the_edition_language():
     assert fmt.country_name("DE", "de-DE") == "Deutschland"
     assert fmt.language_name("fr", "fr-CA") == "Français"
+
+
+def test_a_lower_case_job_title_starts_with_a_capital_only_where_it_stands_alone(project: Path):
+    from datetime import date
+
+    from guidebuilder.editions.resolve import capitalised, resolve
+
+    assert capitalised("agent(e) des services frontaliers") == "Agent(e) des services frontaliers"
+    add_french(project)
+    edition = project / "guide" / "editions" / "fr-CA.yaml"
+    text = edition.read_text(encoding="utf-8")
+    title = re.search(r"^  title: (.*)$", text[text.index("officer:") :], re.M)[1]
+    edition.write_text(text.replace(f"  title: {title}", "  title: agent(e) des services frontaliers", 1))
+    book = resolve(load_guide(project / "guide"), "fr-CA", date(2026, 1, 1))
+    assert book.officer_title == "Agent(e) des services frontaliers"  # cover, masthead, poster
+    assert str(book.facts.officer.text).startswith("Agent(e) des services frontaliers")  # the fact card's value
+    assert book.edition.officer.title == "agent(e) des services frontaliers"  # running text keeps it as written

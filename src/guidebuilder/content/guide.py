@@ -22,8 +22,10 @@ from .models import (
     Section,
     SpellingTable,
     UiStrings,
+    VocabularyWord,
 )
 from .translations import Catalog, check_translations, load_catalogs, translate
+from .vocabulary import check_editions, load_vocabulary
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Guide:
     glossaries: Mapping[str, Glossary] = field(default_factory=lambda: MappingProxyType({}))
     words: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     catalogs: Mapping[str, Catalog] = field(default_factory=lambda: MappingProxyType({}))
+    vocabulary: Mapping[str, VocabularyWord] = field(default_factory=lambda: MappingProxyType({}))
 
     def variety(self, edition: Edition) -> str:
         """The spelling variety an edition is printed in: its `spelling` field, else its id."""
@@ -100,6 +103,8 @@ def load_guide(root: Path) -> Guide:
     spellings = _load_by_stem(reader, "spelling", SpellingTable)
     glossaries = _load_by_stem(reader, "glossary", Glossary)
     words = _load_words(reader, reader.root / "words")
+    vocabulary = load_vocabulary(reader)
+    check_editions(reader, vocabulary, editions.values())
     if meta is not None:
         files = _Files(meta, sections, editions, strings)
         _check_cross_file(reader, files)
@@ -126,6 +131,7 @@ def load_guide(root: Path) -> Guide:
         MappingProxyType(glossaries),
         MappingProxyType(words),
         MappingProxyType(catalogs),
+        MappingProxyType(vocabulary),
     )
 
 

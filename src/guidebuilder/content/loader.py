@@ -33,6 +33,10 @@ class Origin:
             return self.body_line + (loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0)
         return self.doc.line_of(_data_loc(self.doc.data, loc))
 
+    def prints_source(self, loc: tuple[Any, ...]) -> bool:
+        """Whether the text at loc is printed in the source language in place of a missing translation."""
+        return False
+
 
 class Reader:
     """Reads files below a root, turning every failure into a Problem and noting where each content key

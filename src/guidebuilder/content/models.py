@@ -30,6 +30,8 @@ Term = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\W\d_][\w'
 Word = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\W\d_]+$")]
 
 Items = Annotated[tuple[Text, ...], Field(min_length=1)]
+# A vocabulary word's key: what {{ vocabulary.KEY }} names in the text.
+VocabularyKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Selector = Annotated[str, Field(min_length=2, max_length=35)]
 
 
@@ -247,6 +249,7 @@ class Edition(Model):
     paper: Literal["A5", "half-letter"]
     currency: CurrencyCode
     accent: Color = "#1f5673"
+    vocabulary: dict[VocabularyKey, Annotated[Text, Field(max_length=200)]] = {}
     agency: Agency
     officer: Officer
     requirements: tuple[Fact, ...] = ()
@@ -334,6 +337,7 @@ class UiStrings(Model):
     about_text: Text
     edition: Text
     figures_as_of: Text
+    figures_span: Text
     disclaimer: Text
     licence: Text
     key_points: Text
@@ -382,6 +386,7 @@ class UiStrings(Model):
     scan_to_read: Text
     back_to_top: Text
     page_undated: Text  # printed where a fact's date would be when its pages show no date
+    labelled: Text
 
 
 class SpellingTable(Model):
@@ -406,6 +411,18 @@ class GlossaryTerm(Model):
     use: Term
     avoid: Annotated[tuple[Term, ...], Field(min_length=1)]
     meaning: Text | None = None
+
+
+class VocabularyWord(Model):
+    """One word or phrase that differs by country: what it names, for the authors of each edition."""
+
+    meaning: Text
+
+
+class Vocabulary(Model):
+    """The words each edition says in its own way (guide/vocabulary.yaml), printed as {{ vocabulary.KEY }}."""
+
+    words: dict[VocabularyKey, VocabularyWord]
 
 
 class Glossary(Model):

@@ -121,16 +121,25 @@ def replace_texts(value: Any, loc: tuple[Any, ...], texts: Mapping[tuple[Any, ..
 
 @dataclass(frozen=True)
 class PoOrigin(Origin):
-    """Where a translated section's strings are: the PO file and the line of each unit's msgstr."""
+    """Where a translated section's strings are: the PO file and the line of each unit's msgstr; source_text
+    holds the locations printed in the source language because their unit is untranslated or fuzzy."""
+
+    source_text: frozenset[tuple[Any, ...]] = frozenset()
 
     def line(self, loc: tuple[Any, ...]) -> int:
         """The line of the unit at loc (body lines all point at their unit's msgstr)."""
         return self.doc.line_of(tuple(loc))
 
+    def prints_source(self, loc: tuple[Any, ...]) -> bool:
+        """Whether the text at loc is the source text of a unit not (or no longer) translated."""
+        return tuple(loc) in self.source_text
 
-def translated_origin(path: str, lines: Mapping[tuple[Any, ...], int]) -> PoOrigin:
-    """An origin in a PO file from the lines of its units."""
-    return PoOrigin(path, Positioned(None, dict(lines), 1))
+
+def translated_origin(
+    path: str, lines: Mapping[tuple[Any, ...], int], source_text: frozenset[tuple[Any, ...]] = frozenset()
+) -> PoOrigin:
+    """An origin in a PO file from the lines of its units and the locations that print the source text."""
+    return PoOrigin(path, Positioned(None, dict(lines), 1), source_text=source_text)
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,10 @@ def placeholder_note(unit: Unit) -> str | None:
     if not unit.placeholders:
         return None
     names = ", ".join(unit.placeholders)
-    return f"Keep the placeholders as written ({names}): each edition fills them in (agency, country, job title)."
+    note = f"Keep the placeholders as written ({names}): each edition fills them in (agency, country, job title)."
+    if any(name.startswith("{{ vocabulary.") for name in unit.placeholders):
+        note += " A vocabulary word is the edition's own wording, in its language (guide/vocabulary.yaml)."
+    return note
 
 
 def write_po(
@@ -198,6 +210,7 @@ def write_po(
 ) -> None:
     """Write a PO file (UTF-8, with header and plural forms) for these units and entries."""
     from datetime import UTC, datetime
+    from io import BytesIO
 
     from babel.messages.catalog import Catalog, Message
     from babel.messages.pofile import write_po as babel_write
@@ -230,8 +243,22 @@ def write_po(
         )
     for entry in obsolete:
         catalog.obsolete[(entry.source, entry.context)] = Message(entry.source, entry.string, context=entry.context)
-    with open(path, "wb") as handle:
-        babel_write(handle, catalog, width=0, include_previous=True, sort_output=False)
+    buffer = BytesIO()
+    babel_write(buffer, catalog, width=0, include_previous=True, sort_output=False)
+    path.write_text(_previous_on_one_line(buffer.getvalue().decode("utf-8")), encoding="utf-8")
+
+
+def _previous_on_one_line(text: str) -> str:
+    """Babel wraps a fuzzy entry's previous msgid like a comment, cutting its quoted string over `#|` lines
+    that gettext tools (and read_po) read only in part: each goes back on one `#| msgid "..."` line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        continued = line.startswith("#| ") and not line.startswith(("#| msgid", '#| "'))
+        if continued and out and out[-1].startswith("#| msgid"):
+            out[-1] += " " + line[3:]
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def read_po(text: str) -> dict[str, Entry]:

@@ -15,11 +15,13 @@ from .spelling import Respelling
 
 @dataclass(frozen=True)
 class TextLine:
-    """One line of an edition's resolved text (placeholders filled, variety spelled) and where it came from."""
+    """One line of an edition's resolved text (placeholders filled, variety spelled), where it came from and the
+    language it is written in: the source's, not the edition's, where a translation is missing or fuzzy."""
 
     path: str
     line: int
     text: str
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ class Book:
     edition_label: str
     build_date: date
     build_date_text: str
-    figures_as_of: str | None
+    figures_note: str | None  # how current the pay figures are: "Figures as of July 2024", or their span of years
+    officer_title: str  # the job title as a label: its first letter capitalised (French writes it lower case in text)
     sections: tuple[BookSection, ...]
     facts: FactSheet
     sources: tuple[SourceNote, ...]

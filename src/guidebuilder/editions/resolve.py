@@ -15,6 +15,7 @@ from ..content.guide import Guide
 from ..content.loader import Origin
 from ..content.models import Conditional, Edition, Fact, Facts, Section, Source, UiStrings
 from ..content.text import TextError, fill, markdown_block, markdown_inline, smarten
+from ..content.vocabulary import USE, missing_message, unknown_message
 from ..errors import ContentError, Problem
 from . import locale as fmt
 from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
@@ -46,13 +47,23 @@ def has_content(block: object, edition: Edition) -> bool:
 
 
 def placeholder_context(guide: Guide, edition: Edition) -> dict[str, Any]:
-    """The edition data placeholders can read."""
+    """The edition data placeholders can read, its vocabulary words filled from that data."""
     data = edition.model_dump(include={"agency", "officer", "apply", "careers_url"})
     data["agency"]["short"] = edition.agency.short or edition.agency.name
     data["country"] = {"code": edition.country, "name": fmt.country_name(edition.country, edition.id)}
     data["edition"] = {"id": edition.id, "language": edition.language}
     data["guide"] = {"title": guide.meta_for(edition.language).title, "publisher": guide.meta.publisher}
+    data["vocabulary"] = {key: _filled_word(value, data) for key, value in edition.vocabulary.items()}
     return data
+
+
+def _filled_word(value: str, data: dict[str, Any]) -> str:
+    """A vocabulary word with its data placeholders filled ("the {{ agency.name }}"); as written when it cannot
+    be (the resolver reports why at the word's line)."""
+    try:
+        return fill(value, data)
+    except TextError:
+        return value
 
 
 @dataclass
@@ -70,6 +81,17 @@ class Resolver:
         self.variety = Variety(self.guide.variety(self.edition), table) if table else None
         self.lines: list[TextLine] = []
         self.respellings: list[Respelling] = []
+        self._check_words()
+
+    def _check_words(self) -> None:
+        """Each of the edition's vocabulary words can be filled from its data."""
+        origin = self.guide.edition_origin(self.edition.id)
+        data = {k: v for k, v in self.context.items() if k != "vocabulary"}
+        for key, value in self.edition.vocabulary.items():
+            try:
+                fill(value, data)
+            except TextError as exc:
+                self._problem(origin, ("vocabulary", key), exc)
 
     def text(
         self, value: str, origin: Origin, loc: tuple[Any, ...], block: bool = False, respell: bool = True
@@ -107,11 +129,28 @@ class Resolver:
             value, made = self.variety.apply(value)
             for offset, old, new in made:
                 self.respellings.append(Respelling(old, new, origin.path, self._line(origin, loc, offset)))
+        self._check_vocabulary(value)
         filled = fill(value, self.context)
         for offset, line in enumerate(filled.split("\n") if respell else ()):
             if line.strip():
-                self.lines.append(TextLine(origin.path, self._line(origin, loc, offset), line))
+                language = self.guide.meta.language if origin.prints_source(self._loc(loc, offset)) else self.language
+                self.lines.append(TextLine(origin.path, self._line(origin, loc, offset), line, language))
         return filled
+
+    def _check_vocabulary(self, value: str) -> None:
+        """Every vocabulary word a text prints is declared, and given by this edition."""
+        for match in USE.finditer(value):
+            key = match[1]
+            if key in self.context["vocabulary"]:
+                continue
+            declared = self.guide.vocabulary
+            message = missing_message(key) if key in declared else unknown_message(key, declared)
+            raise TextError(message, value.count("\n", 0, match.start()))
+
+    @staticmethod
+    def _loc(loc: tuple[Any, ...], offset: int) -> tuple[Any, ...]:
+        """The location of a line of a text: a body's lines each have their own."""
+        return ("body", offset) if loc == ("body",) else loc
 
     @staticmethod
     def _line(origin: Origin, loc: tuple[Any, ...], offset: int) -> int:
@@ -214,7 +253,7 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         escape(name(agency.name)) + (Markup(" (") + escape(name(agency.parent)) + Markup(")") if agency.parent else "")
     )
     officer_text = slash_breaks(
-        escape(name(edition.officer.title))
+        escape(capitalised(name(edition.officer.title)))
         + (Markup(", ") + escape(name(edition.officer.grade)) if edition.officer.grade else "")
     )
     pay = tuple(
@@ -260,7 +299,6 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
     if resolver.problems:
         raise ContentError(resolver.problems)
     tag = edition.id
-    figures_as_of = _figures_span(edition, tag)
     country = fmt.country_name(edition.country, tag)
     language_name = fmt.language_name(language, tag)
     return Book(
@@ -273,7 +311,8 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         edition_label=f"{country} · {language_name}",
         build_date=build_date,
         build_date_text=fmt.long_date(build_date, tag),
-        figures_as_of=figures_as_of,
+        figures_note=_figures_note(edition, strings),
+        officer_title=capitalised(resolver.quoted(edition.officer.title)),
         sections=sections,
         facts=facts,
         sources=numbers.notes(tag, resolver.quoted),
@@ -294,14 +333,22 @@ def proper_names(guide: Guide, edition: Edition) -> tuple[str, ...]:
     return tuple(sorted({word.lower() for word in words}))
 
 
-def _figures_span(edition: Edition, tag: str) -> str | None:
-    """The date of the pay figures, or the span of their years when they differ."""
+def _figures_note(edition: Edition, strings: UiStrings) -> str | None:
+    """How current the pay figures are: the date they share, or the span of their years, which says only
+    when they date from (never that the oldest of them is current)."""
     dates = sorted((p.as_of for p in edition.pay), key=lambda d: d.earliest())
     if not dates:
         return None
+    if dates[0] == dates[-1]:
+        return strings.figures_as_of.format(date=fmt.as_of(dates[0], edition.id))
     if dates[0].year == dates[-1].year:
-        return fmt.as_of(dates[-1], tag)
-    return f"{dates[0].year}\u2013{dates[-1].year}"
+        return strings.figures_as_of.format(date=dates[0].year)
+    return strings.figures_span.format(first=dates[0].year, last=dates[-1].year)
+
+
+def capitalised(title: str) -> str:
+    """A title as a label or at the start of a line: its first letter in capitals, the rest as written."""
+    return title[:1].upper() + title[1:]
 
 
 def resolve_all(guide: Guide, build_date: date) -> tuple[dict[str, Book], list[Problem]]:

@@ -19,6 +19,8 @@ from babel.numbers import get_territory_currencies
 from ..content.loader import TODO, Reader, to_do_values
 from ..content.models import Edition
 from ..content.types import BCP47, check_country, check_language
+from ..content.vocabulary import FILE as VOCABULARY_FILE
+from ..content.vocabulary import used_keys
 from ..content.yamlpos import parse_yaml
 from ..errors import BuildError, ContentError, UsageError
 from .locale import country_name, language_name
@@ -53,7 +55,8 @@ def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdi
     if path.exists():
         raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag")
     model = _load_from(guide_dir, from_id) if from_id else None
-    text = render(tag, language, country, model, from_id, _varieties(guide_dir, tag, language))
+    words = _words(guide_dir, language)
+    text = render(tag, language, country, model, from_id, _varieties(guide_dir, tag, language), words)
     _create(path, text, _shown(guide_dir, path))
     to_fill = len(list(to_do_values(parse_yaml(text).data)))
     return NewEdition(path, to_fill, tuple(_language_notes(guide_dir, language)))
@@ -158,12 +161,42 @@ def _varieties(guide_dir: Path, tag: str, language: str) -> tuple[str, ...]:
     return (source, *tables)
 
 
+def _words(guide_dir: Path, language: str) -> dict[str, str]:
+    """The vocabulary words an edition in this language prints, each with its meaning: those the source sections
+    use (printed where a unit is untranslated, too) and those the language's translation uses."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((guide_dir / "sections").glob("*.md"))]
+    po = guide_dir / "translations" / f"{language}.po"
+    if po.is_file():
+        texts.append(po.read_text(encoding="utf-8"))
+    declared = _declared(guide_dir)
+    used = dict.fromkeys(key for text in texts for key in used_keys(text))
+    ordered = [key for key in declared if key in used] + [key for key in used if key not in declared]
+    return {key: declared.get(key, "the wording of this word in this edition") for key in ordered}
+
+
+def _declared(guide_dir: Path) -> dict[str, str]:
+    """What each declared vocabulary word names (none when the file is missing or malformed: check says why)."""
+    path = guide_dir / VOCABULARY_FILE
+    try:
+        words = parse_yaml(path.read_text(encoding="utf-8")).data.get("words") or {}
+        return {key: " ".join(str(word["meaning"]).split()) for key, word in words.items()}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return {}
+
+
 def render(
-    tag: str, language: str, country: str, model: Edition | None, from_id: str | None, varieties: tuple[str, ...] = ()
+    tag: str,
+    language: str,
+    country: str,
+    model: Edition | None,
+    from_id: str | None,
+    varieties: tuple[str, ...] = (),
+    words: dict[str, str] | None = None,
 ) -> str:
     """The new edition file's text."""
     out = _Lines(from_id)
     _head(out, tag, language, country, model, from_id)
+    _vocabulary(out, words or {}, model)
     if varieties:
         chosen = model.spelling or from_id if model and (model.spelling or from_id) in varieties else None
         hint = f"the spelling variety its readers expect: one of {', '.join(varieties)}"
@@ -207,6 +240,17 @@ def _head(out: _Lines, tag: str, language: str, country: str, model: Edition | N
     out.add(f"currency: {currency}  # the currency of {country_name(country, 'en')} (CLDR), for pay figures")
     accent = model.accent if model else DEFAULT_ACCENT
     out.add(f'accent: "{accent}"  # cover and headings; at least 4.5:1 contrast on white')
+    out.add()
+
+
+def _vocabulary(out: _Lines, words: dict[str, str], model: Edition | None) -> None:
+    """The words the shared text prints in each country's own way, each still to fill in."""
+    if not words:
+        return
+    out.add("# How this edition says what differs by country, in its language (guide/vocabulary.yaml).")
+    out.add("vocabulary:")
+    for key, meaning in words.items():
+        out.add(f"  {key}: {_todo(meaning)}", model and model.vocabulary.get(key))
     out.add()
 
 

@@ -54,7 +54,8 @@ def _rules(tag: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         rules += [(re.compile("«" + SPACE + "*"), "«" + NBSP), (re.compile(SPACE + "*»"), NBSP + "»")]
     spaces = PUNCTUATION_SPACE.get(tag, PUNCTUATION_SPACE.get(language, {}))
     for mark, space in spaces.items():
-        rules.append((re.compile(r"(?<=[\w»)’”])" + SPACE + "*" + re.escape(mark) + r"(?=\s|$|[»)<])"), space + mark))
+        # after a word, a closing quote or bracket, or an interface string's field ("{label} : {text}")
+        rules.append((re.compile(r"(?<=[\w»)’”}])" + SPACE + "*" + re.escape(mark) + r"(?=\s|$|[»)<])"), space + mark))
     return tuple(rules)
 
 

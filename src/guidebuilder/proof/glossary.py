@@ -10,6 +10,7 @@ from ..content.guide import Guide
 from ..content.models import Glossary
 from ..editions.book import Book
 from ..errors import Problem
+from .spellcheck import in_own_language
 
 
 @lru_cache(maxsize=8)
@@ -31,7 +32,7 @@ def glossary_problems(guide: Guide, books: Mapping[str, Book]) -> list[Problem]:
         glossary = guide.glossaries.get(language)
         if glossary is None:
             continue
-        for line in book.text_lines:
+        for line in in_own_language(book):
             for pattern, use in _patterns(glossary):
                 for match in pattern.finditer(line.text):
                     message = f"glossary ({language}): '{match[0]}'; use '{use}'"

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..editions.book import SCREEN_ART
 
@@ -27,8 +27,15 @@ def environment(search_path: Sequence[Path]) -> Environment:
     env.filters["refs"] = _refs
     env.filters["demote"] = _demote
     env.filters["inner_svg"] = _inner_svg
+    env.filters["phrase"] = _phrase
     env.globals.update(medium="print", ref_base="", hb="h3", image_base="", artwork=SCREEN_ART)
     return env
+
+
+def _phrase(template: str, **values: object) -> Markup:
+    """An interface string with its {fields} filled: the string carries the words and punctuation of its language
+    ("{label}: {text}", « {label} : {text} »); values are escaped unless they are HTML already."""
+    return escape(template).format(**values)
 
 
 def _demote(html: str) -> Markup:
