@@ -72,7 +72,9 @@ def test_errors_are_replayed_like_warnings(project: Path, runner):
 
 @pytest.mark.parametrize("strict", [False, True])
 def test_a_replay_prints_what_a_fresh_check_prints(tmp_path: Path, runner, strict: bool):
-    shutil.copytree(REPO / "guide", tmp_path / "guide")  # the real guide: it has warnings (stale figures)
+    shutil.copytree(REPO / "guide", tmp_path / "guide")  # the real guide, given a warning (a misspelt word)
+    role = tmp_path / "guide" / "sections" / "01-role.md"
+    role.write_text(role.read_text() + "\nThis sentance is misspelt on purpose.\n")
     options = ["--strict"] if strict else []
     fresh = run_cli(runner, "check", "--no-cache", *options, "-C", str(tmp_path))
     run_cli(runner, "check", "-C", str(tmp_path))  # remembers the outcome
