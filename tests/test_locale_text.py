@@ -255,7 +255,8 @@ def test_german_and_english_editions_have_their_quotes_and_dashes(real_guide_htm
     assert '"' not in german and '"' not in english
     assert "'" not in english, "straight apostrophes left"
     assert "each with that country’s official, sourced facts" in english, "interface strings get curly apostrophes"
-    assert re.search(r"Stand: (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) 20\d\d", german)
+    months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+    assert re.search(rf"Stand: ({months}) 20\d\d", german)
     assert "Seite ohne Datum" in german  # a fact from an undated official page says so, in German
 
 
