@@ -150,6 +150,9 @@ sources:
   g1:
     url: https://www.example.gov.uk/about
     title: About the service
+pay_page:
+  title: Pay rates
+  url: https://www.example.gov.uk/pay
 """
 
 # Generated from the model so that it stays complete; line 1 is a comment, the keys start on line 2.
@@ -239,7 +242,7 @@ CASES = [
     pytest.param(
         "editions/en-GB.yaml",
         GB + "---\nid: en-IE\n",
-        "editions/en-GB.yaml", 24, "", "malformed YAML: expected a single document",
+        "editions/en-GB.yaml", 27, "", "malformed YAML: expected a single document",
         id="yaml-two-documents",
     ),
     pytest.param(
@@ -592,6 +595,13 @@ CASES = [
         ("      - Check the dates.", "      - Check {{ 7 * 7 }} dates."),
         "sections/02-pay.md", 18, "blocks.2.items.1", "only simple placeholders like '{{ agency.name }}' are allowed",
         id="template-expression-block-item",
+    ),
+    pytest.param(
+        "editions/en-GB.yaml",
+        ("pay_page:\n  title: Pay rates\n  url: https://www.example.gov.uk/pay\n", ""),
+        "editions/en-GB.yaml", 1, "pay_page",
+        "no pay figure: give pay_page (title, url), the official page with the current rates, for the reader",
+        id="no-pay-and-no-pay-page",
     ),
     pytest.param(
         "sections/02-pay.md",

@@ -331,3 +331,15 @@ def test_each_edition_prints_its_spelling_and_typography(pdfs):
     assert re.search("1\u00a0200\\s+points de service", raw["fr-CA"])
     assert re.search(r"\w :", raw["fr-CA"]) is None and raw["fr-CA"].count("\u00a0:") > 5
     assert '"' not in text["de-DE"] and "Stand:" in text["de-DE"]
+
+
+def test_an_edition_without_a_pay_figure_sends_the_reader_to_the_official_rates(built):
+    """de-DE has no current official figure: the pay section says so and prints the pay page; en-CA's figure
+    is an allowance, so the page with the salary rates follows it."""
+    guide = load_guide(REPO / "guide")
+    german = " ".join(" ".join(page_texts(built["de-DE"].path)).split())
+    assert not guide.editions["de-DE"].pay
+    assert "Diese Ausgabe nennt keine Beträge" in german
+    assert guide.editions["de-DE"].pay_page.url in german.replace("- ", "").replace(" ", "")
+    canadian = " ".join(" ".join(page_texts(built["en-CA"].path)).split())
+    assert "Current rates of pay: Collective agreements and rates of pay" in canadian

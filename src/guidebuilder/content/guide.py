@@ -374,6 +374,13 @@ def _check_edition_refs(reader: Reader, files: _Files, edition: Edition, section
                 f"overrides.{sid}",
                 f"no section with id '{sid}'",
             )
+    if not edition.pay and edition.pay_page is None:
+        reader.problem(
+            origin.path,
+            origin.line(("pay",)),
+            "pay_page",
+            "no pay figure: give pay_page (title, url), the official page with the current rates, for the reader",
+        )
     for loc, refs in _source_refs(edition):
         for index, ref in enumerate(refs):
             if ref not in edition.sources:

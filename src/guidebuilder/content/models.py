@@ -255,6 +255,7 @@ class Edition(Model):
     requirements: tuple[Fact, ...] = ()
     training: tuple[Fact, ...] = ()
     pay: tuple[Pay, ...] = ()
+    pay_page: Link | None = None  # the official page with current rates: printed where no figure can be
     work: tuple[Fact, ...] = ()
     specialisations: tuple[Fact, ...] = ()
     apply: Apply
@@ -358,6 +359,8 @@ class UiStrings(Model):
     requirements: Text
     training: Text
     pay: Text
+    pay_none: Text
+    pay_rates: Text
     work: Text
     specialisations: Text
     apply: Text

@@ -103,6 +103,7 @@ class FactSheet:
     requirements: tuple[FactLine, ...]
     training: tuple[FactLine, ...]
     pay: tuple[PayLine, ...]
+    pay_page: LinkItem | None  # where the current rates are, printed where the edition has no figure
     work: tuple[FactLine, ...]
     specialisations: tuple[FactLine, ...]
     apply_url: str

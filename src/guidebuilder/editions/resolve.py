@@ -43,6 +43,8 @@ def has_content(block: object, edition: Edition) -> bool:
     """False for a facts block whose topic has no facts in this edition: the layout leaves it out."""
     if not isinstance(block, Facts) or block.topic in ("agency", "apply", "links"):
         return True
+    if block.topic == "pay":
+        return bool(edition.pay or edition.pay_page)  # no figure: the official page with the rates is printed
     return bool(getattr(edition, block.topic))
 
 
@@ -273,6 +275,7 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         requirements=lines("requirements"),
         training=lines("training"),
         pay=pay,
+        pay_page=LinkItem(name(edition.pay_page.title), edition.pay_page.url) if edition.pay_page else None,
         work=lines("work"),
         specialisations=lines("specialisations"),
         apply_url=edition.apply.url,

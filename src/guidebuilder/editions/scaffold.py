@@ -286,6 +286,7 @@ def _facts(out: _Lines, topic: str, facts: tuple | None) -> None:
 
 def _pay(out: _Lines, model: Edition | None) -> None:
     pay = model.pay if model else (None,)
+    _pay_page(out, model)
     if not pay:
         return
     out.add("pay:")
@@ -298,6 +299,15 @@ def _pay(out: _Lines, model: Edition | None) -> None:
         out.add(f"    period: {_todo('year, month, week or hour')}", figure and figure.period)
         out.add(f"    as_of: {_todo('the date the figure applies to: YYYY, YYYY-MM or YYYY-MM-DD')}")
         out.add(f"    source: [{TODO}]")
+    out.add()
+
+
+def _pay_page(out: _Lines, model: Edition | None) -> None:
+    page = model.pay_page if model else None
+    out.add("# The official page with the current rates, printed where the edition has no pay figure.")
+    out.add("pay_page:")
+    out.add(f"  title: {_todo('the name of the official pay page')}", page and page.title)
+    out.add(f"  url: {_todo('its address (https://...)')}", page and page.url)
     out.add()
 
 
