@@ -218,6 +218,8 @@ def _message(error: dict[str, Any]) -> str:
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
+    if kind == "too_long" and isinstance(error.get("input"), str):
+        return f"at most {error['ctx']['max_length']} characters, got {len(error['input'])}"
     if kind == "literal_error":
         return f"{message}, got {error['input']!r}"
     return message[0].lower() + message[1:] if message else kind

@@ -181,12 +181,85 @@ class SourceRef(Model):
 Refs = Annotated[tuple[Slug, ...], Field(min_length=1)]
 
 
+Count = Annotated[Decimal, Field(gt=0, le=1000)]
+Short = Annotated[Text, Field(max_length=90)]
+
+
+class Duration(Model):
+    """How long a stage takes, as its source gives it: `amount`, a range to `amount_max`, or up to `amount_max`."""
+
+    amount: Count | None = None
+    amount_max: Count | None = None
+    unit: Literal["minute", "hour", "day", "week", "month", "year"]
+    about: bool = False  # the source says about, around, roughly
+
+    @model_validator(mode="after")
+    def _amount_given(self) -> Duration:
+        if self.amount is None and self.amount_max is None:
+            raise located("give amount, amount_max (up to) or both", "amount")
+        if self.amount is not None and self.amount_max is not None and self.amount_max <= self.amount:
+            raise located("amount_max must be above amount", "amount_max")
+        return self
+
+
+class AgeLimit(Model):
+    """An age rule in whole years: at least `min`, below `under` (before that birthday), or both."""
+
+    min: Annotated[int, Field(ge=14, le=70)] | None = None
+    under: Annotated[int, Field(ge=15, le=80)] | None = None
+
+    @model_validator(mode="after")
+    def _limit_given(self) -> AgeLimit:
+        if self.min is None and self.under is None:
+            raise located("give min, under or both", "min")
+        if self.min is not None and self.under is not None and self.under <= self.min:
+            raise located("under must be above min", "under")
+        return self
+
+
+class ServiceSize(Model):
+    """How big the service is: a count of what the source counts (staff, offices, service points)."""
+
+    count: Annotated[int, Field(gt=0, le=10_000_000)]
+    what: Annotated[Text, Field(max_length=40)]
+    about: bool = False
+
+
+class Glance(Model):
+    """What a fact answers among the edition's quick facts, in a few words or numbers from the fact itself."""
+
+    nationality: Short | None = None
+    age: AgeLimit | None = None
+    education: Short | None = None
+    training: Short | None = None  # where or what; the row leads with the fact's duration when it has one
+    hiring: Short | None = None  # what takes the fact's duration (selection, the whole process)
+    service: ServiceSize | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Glance:
+        if not self.model_dump(exclude_none=True):
+            raise located("name at least one quick fact: " + ", ".join(type(self).model_fields), "nationality")
+        return self
+
+
 class Fact(Model):
-    """One printed fact with its sources."""
+    """One printed fact with its sources; optionally a stage of the path in and the quick facts it answers."""
 
     text: Text
     source: Refs
     as_of: AsOf | None = None
+    stage: Annotated[Text, Field(max_length=40)] | None = None  # its name on the path-in chart
+    duration: Duration | None = None
+    glance: Glance | None = None
+
+    @model_validator(mode="after")
+    def _duration_printed(self) -> Fact:
+        timed = self.stage or (self.glance and (self.glance.training or self.glance.hiring))
+        if self.duration is not None and not timed:
+            raise located("a duration is printed with a stage or a glance training or hiring row: add one", "duration")
+        if self.glance and self.glance.hiring and self.duration is None:
+            raise located("hiring needs the fact's duration (how long it takes)", "glance", "hiring")
+        return self
 
 
 class Pay(Model):
@@ -199,6 +272,8 @@ class Pay(Model):
     as_of: AsOf
     source: Refs
     note: Text | None = None
+    grade: Annotated[Text, Field(max_length=24)] | None = None  # its bar on the pay chart, e.g. GS-5, APS 3
+    entry: bool = False  # pay at entry: the starting pay of the quick facts
 
     @model_validator(mode="after")
     def _range_ordered(self) -> Pay:
@@ -293,6 +368,23 @@ class Edition(Model):
                 yield (topic, index), fact
         for index, step in enumerate(self.apply.steps):
             yield ("apply", "steps", index), step
+
+    @model_validator(mode="after")
+    def _stages_on_the_path(self) -> Edition:
+        for topic in ("requirements", "work", "specialisations"):
+            for index, fact in enumerate(getattr(self, topic)):
+                if fact.stage is not None:
+                    raise located("a stage of the path in is a training fact or an apply step", topic, index, "stage")
+        return self
+
+    @model_validator(mode="after")
+    def _grades_share_a_period(self) -> Edition:
+        graded = [(index, pay) for index, pay in enumerate(self.pay) if pay.grade is not None]
+        for index, pay in graded[1:]:
+            if pay.period != graded[0][1].period:
+                message = f"the pay chart compares one period: pay {graded[0][0]} is per {graded[0][1].period}"
+                raise located(message, "pay", index, "grade")
+        return self
 
     @model_validator(mode="after")
     def _tag_matches(self) -> Edition:
@@ -390,6 +482,24 @@ class UiStrings(Model):
     back_to_top: Text
     page_undated: Text  # printed where a fact's date would be when its pages show no date
     labelled: Text
+    glance_title: Text
+    glance_intro: Text
+    glance_pay: Text
+    glance_nationality: Text
+    glance_age: Text
+    glance_education: Text
+    glance_hiring: Text
+    glance_service: Text
+    age_min: Text
+    age_under: Text
+    approx: Text
+    up_to: Text
+    chart_pay: Text
+    chart_path: Text
+    chart_data: Text
+    chart_stage: Text
+    chart_duration: Text
+    duration_unknown: Text
 
 
 class SpellingTable(Model):
