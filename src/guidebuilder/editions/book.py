@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..content.models import Edition, GuideMeta, UiStrings
+from .glance import AtAGlance
 from .spelling import Respelling
 
 
@@ -72,10 +73,17 @@ def qr_svg(url: str, ink: str = "#000") -> Markup:
 
 @dataclass(frozen=True)
 class Artwork:
-    """The colours of the SVG artwork (cover drawing, QR codes) in one medium."""
+    """The colours of the SVG artwork (cover drawing, QR codes, charts) in one medium."""
 
     paper: str  # what the cover drawing paints in: white on screen, no ink in print
     ink: str  # QR modules: black on screen, black ink only in print
+    text: str = "#262a2e"  # chart text, as the body text
+    muted: str = "#555b61"
+    accent: str | None = None  # the edition's accent in this medium (None: its own sRGB colour)
+
+    def tones(self, accent: str) -> dict[str, str]:
+        """The chart colours by tone, the edition's accent included."""
+        return {"ink": self.text, "muted": self.muted, "accent": self.accent or accent, "paper": self.paper}
 
     def qr(self, url: str) -> Markup:
         """The QR code for url in this medium's ink."""
@@ -83,7 +91,12 @@ class Artwork:
 
 
 SCREEN_ART = Artwork(paper="#ffffff", ink="#000")
-PRINT_ART = Artwork(paper="device-cmyk(0 0 0 0)", ink="device-cmyk(0 0 0 1)")
+PRINT_ART = Artwork(
+    paper="device-cmyk(0 0 0 0)",
+    ink="device-cmyk(0 0 0 1)",
+    text="device-cmyk(0 0 0 0.88)",
+    muted="device-cmyk(0 0 0 0.7)",
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ class Book:
     text_lines: tuple[TextLine, ...] = ()
     respellings: tuple[Respelling, ...] = ()
     names: tuple[str, ...] = ()  # proper names (lower case) that a layout never hyphenates
+    glance: AtAGlance | None = None  # quick facts and charts; None only for a book made without them
 
     @property
     def web_url(self) -> str | None:

@@ -69,3 +69,22 @@ def file_size(size: int, tag: str) -> str:
         return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=babel_locale(tag))
     value = Decimal(size / 1_000_000).quantize(Decimal("0.1"))
     return format_unit(value, "digital-megabyte", length="short", locale=babel_locale(tag))
+
+
+def number(value: Decimal | int, tag: str) -> str:
+    """A number in the locale's digits and grouping: 10,000, 10 000, 10.000."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=babel_locale(tag))
+
+
+def span(low: Decimal | None, high: Decimal | None, unit: str, tag: str) -> str:
+    """An amount of a unit (`duration-month`), or a range of them: 89 days, 12–18 months, 12–18 Monate."""
+    from babel.units import format_unit
+
+    top = high if high is not None else low
+    text = format_unit(top, unit, length="long", locale=babel_locale(tag))
+    if low is None or high is None:
+        return text
+    shown = number(top, tag)
+    return text.replace(shown, f"{number(low, tag)}\u2013{shown}", 1)

@@ -19,6 +19,7 @@ from ..content.vocabulary import USE, missing_message, unknown_message
 from ..errors import ContentError, Problem
 from . import locale as fmt
 from .book import Book, BookSection, FactLine, FactSheet, LinkItem, PayLine, SourceNote, TextLine
+from .glance import Formatter, at_a_glance
 from .spelling import Respelling, Variety
 from .typography import slash_breaks, typeset, typeset_html
 
@@ -299,6 +300,8 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
     meta_origin = guide.origins["guide" if language == guide.meta.language else f"guide:{language}"]
     meta = resolver.fields(guide.meta_for(language), meta_origin, ("title", "subtitle", "lead"))
     strings = resolver.fields(guide.strings[language], guide.origins[f"strings:{language}"], UiStrings.model_fields)
+    origin = guide.edition_origin(edition_id)
+    glance = at_a_glance(Formatter(edition, strings, lambda text, loc: resolver.plain(text, origin, loc), numbers.refs))
     if resolver.problems:
         raise ContentError(resolver.problems)
     tag = edition.id
@@ -323,6 +326,7 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         respellings=tuple(resolver.respellings),
         editions=tuple(guide.editions),
         names=proper_names(guide, edition),
+        glance=glance,
     )
 
 
