@@ -60,6 +60,10 @@ def _items(book: Book, project: Project) -> list[Item]:
         Item("nav", "text/nav.xhtml", xhtml, _xhtml(project, "nav.xhtml.j2", book), "nav", True),
         Item("front", "text/front.xhtml", xhtml, _xhtml(project, "front.xhtml.j2", book), "", True),
     ]
+    if book.glance:
+        charted = "svg" if book.glance.pay or book.glance.path else ""  # a document with inline SVG says so
+        glance = _xhtml(project, "glance.xhtml.j2", book)
+        items.append(Item("glance", "text/glance.xhtml", xhtml, glance, charted, True))
     for section in book.sections:
         data = _xhtml(project, "section.xhtml.j2", book, section=section)
         items.append(Item(f"s{section.number:02d}", f"text/{section_file(section)}", xhtml, data, "", True))

@@ -63,7 +63,8 @@ def print_job(book: Book, project: Project) -> LayoutJob:
         profile_url=profile.as_uri(),
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/print")
-    job = download_job(book, project, (css,), "print", PRINT_ART)
+    art = replace(PRINT_ART, accent=cmyk(book.edition.accent, profile))
+    job = download_job(book, project, (css,), "print", art)
     return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM, checks=(PRINT_CHECKS,))
 
 

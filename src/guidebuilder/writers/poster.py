@@ -57,8 +57,9 @@ def poster_print_job(book: Book, project: Project) -> LayoutJob:
         profile_url=profile.as_uri(),
     )
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/poster-print")
+    art = replace(PRINT_ART, accent=cmyk(book.edition.accent, profile))
     return replace(
-        poster_job(book, project, PRINT_ART),
+        poster_job(book, project, art),
         extra_css=(css,),
         variant=PRINT_VARIANT,
         identifier=stable_id(book, "poster-print"),

@@ -10,6 +10,7 @@ from jinja2 import TemplateError
 
 from ..editions.book import SCREEN_ART, Artwork, Book
 from ..errors import BuildError
+from .charts import ChartMaker
 from .templates import environment
 
 NOTES_RULES = {"A5": 17, "half-letter": 18}
@@ -18,6 +19,7 @@ SPARE_NOTES_PAGES = 3  # up to 3 notes pages bring any page count to a multiple 
 
 def render_template(search_path: Sequence[Path], name: str, **context: object) -> str:
     """Render one layout template; template problems become BuildError."""
+    context.setdefault("charts", ChartMaker(search_path))
     try:
         return environment(tuple(search_path)).get_template(name).render(**context)
     except TemplateError as exc:

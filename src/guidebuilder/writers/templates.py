@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -28,6 +29,8 @@ def environment(search_path: Sequence[Path]) -> Environment:
     env.filters["demote"] = _demote
     env.filters["inner_svg"] = _inner_svg
     env.filters["phrase"] = _phrase
+    env.filters["host"] = lambda url: urlsplit(url).hostname or url
+    env.filters["n"] = _number
     env.globals.update(medium="print", ref_base="", hb="h3", image_base="", artwork=SCREEN_ART)
     return env
 
@@ -36,6 +39,11 @@ def _phrase(template: str, **values: object) -> Markup:
     """An interface string with its {fields} filled: the string carries the words and punctuation of its language
     ("{label}: {text}", « {label} : {text} »); values are escaped unless they are HTML already."""
     return escape(template).format(**values)
+
+
+def _number(value: float) -> str:
+    """A coordinate as SVG wants it: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _demote(html: str) -> Markup:
