@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -181,6 +182,11 @@ class Book:
     def links_in_sections(self) -> bool:
         """True when a section already prints the official links with QR codes."""
         return any(getattr(b, "topic", None) == "links" for s in self.sections for b in s.blocks)
+
+    def source_hosts(self, refs: tuple[int, ...]) -> str:
+        """The sites of these numbered sources, for a page without the source list (the poster)."""
+        hosts = (urlsplit(self.sources[n - 1].url).hostname or "" for n in refs)
+        return ", ".join(dict.fromkeys(host.removeprefix("www.") for host in hosts if host))
 
     @property
     def lang(self) -> str:

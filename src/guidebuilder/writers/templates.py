@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -29,7 +28,6 @@ def environment(search_path: Sequence[Path]) -> Environment:
     env.filters["demote"] = _demote
     env.filters["inner_svg"] = _inner_svg
     env.filters["phrase"] = _phrase
-    env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["n"] = _number
     env.globals.update(medium="print", ref_base="", hb="h3", image_base="", artwork=SCREEN_ART)
     return env
