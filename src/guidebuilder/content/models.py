@@ -196,7 +196,7 @@ class Duration(Model):
     @model_validator(mode="after")
     def _amount_given(self) -> Duration:
         if self.amount is None and self.amount_max is None:
-            raise located("give amount, amount_max (up to) or both", "amount")
+            raise located("give amount, amount_max (up to) or both")
         if self.amount is not None and self.amount_max is not None and self.amount_max <= self.amount:
             raise located("amount_max must be above amount", "amount_max")
         return self
@@ -211,7 +211,7 @@ class AgeLimit(Model):
     @model_validator(mode="after")
     def _limit_given(self) -> AgeLimit:
         if self.min is None and self.under is None:
-            raise located("give min, under or both", "min")
+            raise located("give min, under or both")
         if self.min is not None and self.under is not None and self.under <= self.min:
             raise located("under must be above min", "under")
         return self
@@ -238,7 +238,7 @@ class Glance(Model):
     @model_validator(mode="after")
     def _not_empty(self) -> Glance:
         if not self.model_dump(exclude_none=True):
-            raise located("name at least one quick fact: " + ", ".join(type(self).model_fields), "nationality")
+            raise located("name at least one quick fact: " + ", ".join(type(self).model_fields))
         return self
 
 

@@ -139,8 +139,8 @@ class Formatter:
         return getattr(self.strings, f"per_{pay.period}")
 
 
-def at_a_glance(form: Formatter) -> AtAGlance:
-    """The edition's quick facts, pay chart and path-in chart."""
+def at_a_glance(form: Formatter) -> AtAGlance | None:
+    """The edition's quick facts, pay chart and path-in chart; None when no fact is marked for them."""
     items: dict[str, list[GlanceItem]] = {key: [] for key in ROWS}
     items["pay"] = [_pay_item(form, index, pay) for index, pay in enumerate(form.edition.pay) if pay.entry]
     for loc, fact in _facts(form.edition):
@@ -149,7 +149,8 @@ def at_a_glance(form: Formatter) -> AtAGlance:
                 items[key].append(GlanceItem(text, form.refs(fact.source), form.dated(fact)))
     items["apply"] = [GlanceItem(form.edition.apply.url, url=form.edition.apply.url)]
     rows = tuple(GlanceRow(key, _label(form.strings, key), tuple(items[key])) for key in ROWS if items[key])
-    return AtAGlance(rows, _pay_chart(form), _path_chart(form))
+    glance = AtAGlance(rows, _pay_chart(form), _path_chart(form))
+    return glance if len(rows) > 1 or glance.pay or glance.path else None  # where to apply alone: no page
 
 
 def _facts(edition: Edition) -> Iterator[tuple[tuple[Any, ...], Fact]]:
