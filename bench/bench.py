@@ -199,6 +199,54 @@ def check() -> dict[str, object]:
     return {"after_edit_s": cold_s, "unchanged_s": unchanged_s}
 
 
+def glance() -> dict[str, object]:
+    """What the at-a-glance page costs: the booklet's PDF layout with and without it (paired runs, in process),
+    its HTML rendering, and drawing each chart (the layout measured with the bundled font)."""
+    from dataclasses import replace
+
+    from guidebuilder.project import Project
+    from guidebuilder.proof.validate import validate
+    from guidebuilder.writers import layout, pdf
+    from guidebuilder.writers.charts import ChartMaker
+    from guidebuilder.writers.render import booklet_html
+
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    project = Project.at(ROOT, Path(tempfile.mkdtemp(prefix="bench-glance-")))
+    book = validate(project).books[EDITION]
+    bare = replace(book, glance=None)
+    pages = {}
+
+    def lay_out(b: object, name: str) -> None:
+        pages[name] = layout.lay_out(pdf.download_job(b, project)).pages
+
+    lay_out(book, "with")  # warm-up
+    pairs = paired(lambda: lay_out(bare, "without"), lambda: lay_out(book, "with"), max(HEAVY_RUNS, 5))
+    html_with, _ = timed(lambda: booklet_html(book, project.search_path), max(RUNS, 9))
+    html_without, _ = timed(lambda: booklet_html(bare, project.search_path), max(RUNS, 9))
+    charts = [c for c in (book.glance.pay, book.glance.path) if c] if book.glance else []
+    maker = ChartMaker(project.search_path)
+    labels = {"apply": book.strings.apply, "training": book.strings.training}
+
+    def draw() -> None:
+        if book.glance.pay:
+            maker.pay(book.glance.pay, "A5")
+        if book.glance.path:
+            maker.path(book.glance.path, "A5", labels)
+
+    draw_s, _ = timed(draw, max(RUNS, 9))
+    shutil.rmtree(project.out)
+    return {
+        "layout_without_s": pairs["first_s"],
+        "layout_with_s": pairs["second_s"],
+        "layout_ratio": pairs["ratio"],
+        "pages_without": pages["without"],
+        "pages_with": pages["with"],
+        "html_added_ms": (html_with - html_without) * 1000,
+        "charts": len(charts),
+        "draw_ms_per_chart": draw_s * 1000 / max(1, len(charts)),
+    }
+
+
 def all_vs_separate() -> dict[str, object]:
     """`build --all` (every format, parallel workers) against the sum of one process per edition."""
     from guidebuilder.content.guide import load_guide
@@ -338,15 +386,19 @@ def main() -> None:
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average": os.getloadavg()}
     report = {"machine": machine, "runs": RUNS, "heavy_runs": HEAVY_RUNS}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)  # as installed
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. BENCH_ONLY=glance,floor
     for name, measure in (
         ("stages", stages),
         ("floor", floor),
+        ("glance", glance),
         ("check", check),
         ("all_vs_separate", all_vs_separate),
         ("scaling", scaling),
         ("make", noop_make),
         ("preview", preview),
     ):
+        if only and name not in only:
+            continue
         print(f"measuring {name}...", file=sys.stderr, flush=True)
         report[name] = measure()
     (ROOT / "dist").mkdir(exist_ok=True)
@@ -355,35 +407,72 @@ def main() -> None:
 
 
 def print_table(report: dict) -> None:
-    """The report as a readable table."""
+    """The report as a readable table (the parts that were measured)."""
+    printers = (_print_stages, _print_floor, _print_glance, _print_check, _print_all, _print_scaling, _print_rest)
+    for printer in printers:
+        try:
+            printer(report)
+        except KeyError:
+            continue  # not measured in this run (BENCH_ONLY)
+
+
+def _print_glance(report: dict) -> None:
+    gl = report["glance"]
+    print(
+        f"\nat a glance ({EDITION}): PDF layout {gl['layout_with_s']:.2f} s with, {gl['layout_without_s']:.2f} s"
+        f" without ({gl['pages_with']} vs {gl['pages_without']} pages; paired ratio {gl['layout_ratio']:.3f});"
+        f" HTML +{gl['html_added_ms']:.1f} ms; {gl['charts']} charts, {gl['draw_ms_per_chart']:.2f} ms each to draw"
+    )
+
+
+def _print_stages(report: dict) -> None:
     st = report["stages"]
     print(f"\none edition ({st['edition']}, {st['pages']} pages), median of {report['runs']} runs")
     for stage, seconds in st["seconds"].items():
         print(f"  {stage:<18} {seconds * 1000:8.0f} ms")
     print(f"  {'pages per second':<18} {st['pages_per_second']:8.1f}")
     print(f"  {'peak RSS':<18} {st['peak_rss_mib']:8.0f} MiB")
+
+
+def _print_floor(report: dict) -> None:
     fl = report["floor"]
     print(
         f"\nPDF build vs WeasyPrint floor: {fl['guidebuilder_pdf_s']:.2f} s / {fl['weasyprint_floor_s']:.2f} s"
         f" (medians); median of {len(fl['pair_ratios'])} paired ratios {fl['ratio']:.2f} (target <= 1.15)"
     )
+    print(f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25)")
+
+
+def _print_check(report: dict) -> None:
     ch = report["check"]
     print(
-        f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25); check --no-cache after an edit, cold"
+        f"check --no-cache after an edit, cold"
         f" {ch['after_edit_s']:.2f} s (target <= 0.5); of an unchanged guide {ch['unchanged_s']:.2f} s (replayed)"
     )
+
+
+def _print_all(report: dict) -> None:
     al = report["all_vs_separate"]
     print(
         f"\nall editions x all formats: --all {al['all_s']:.1f} s vs separate {al['separate_sum_s']:.1f} s"
         f" = {al['ratio']:.2f} (medians of {report['heavy_runs']}; target <= 0.6, {al['workers']} cores);"
         f" worker peak RSS {al['peak_rss_children_mib']:.0f} MiB (target <= 300)"
     )
+    print("\noutput sizes")
+    for name, size in sorted(al["sizes_bytes"].items()):
+        print(f"  {name:<16} {size / 1000:8.0f} KB")
+
+
+def _print_scaling(report: dict) -> None:
     print("\nscaling (PDF layout + write per page, in process)")
     for name, row in report["scaling"].items():
         print(
             f"  {name:<5} {row['pages']:5d} pages {row['seconds']:7.1f} s {row['seconds_per_page'] * 1000:7.1f} ms/page"
             f"  x{row['per_page_vs_x1']:.2f} of x1 (target <= 1.1)"
         )
+
+
+def _print_rest(report: dict) -> None:
     print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
     pv = report["preview"]
     print(
@@ -391,9 +480,6 @@ def print_table(report: dict) -> None:
         f" -> Pages {pv['save_to_pages_s']:.2f} s = {pv['ratio']:.2f} x the PDF layout's"
         f" {pv['pdf_layout_s']:.2f} s (target <= 1.5)"
     )
-    print("\noutput sizes")
-    for name, size in sorted(al["sizes_bytes"].items()):
-        print(f"  {name:<16} {size / 1000:8.0f} KB")
 
 
 if __name__ == "__main__":

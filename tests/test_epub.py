@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from datetime import date
@@ -137,7 +138,8 @@ def test_identifier_stable_and_output_identical_across_builds(epubs, tmp_path, m
 def test_no_qr_images_but_links_in_epub(epubs):
     archive = zipfile.ZipFile(epubs["en-GB"])
     text = "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml"))
-    assert "<svg" not in text
+    assert all('class="chart-svg"' in svg for svg in re.findall(r"<svg\b[^>]*>", text)), "no SVG but the charts"
+    assert 'class="qr' not in text
     for link in GUIDE.editions["en-GB"].links:
         assert f'href="{link.url}"' in text
 

@@ -40,6 +40,15 @@ def sections(guide, edition):
     return resolve(guide, edition, date(2026, 1, 1)).sections
 
 
+def glance(guide, edition):
+    """The edition's quick facts and charts (None when it marks no fact for them)."""
+    from datetime import date
+
+    from guidebuilder.editions.resolve import resolve
+
+    return resolve(guide, edition, date(2026, 1, 1)).glance
+
+
 @pytest.fixture(scope="module")
 def built(real_outputs) -> dict:
     return {edition: real_outputs[edition, "pdf"] for edition in EDITIONS}
@@ -102,6 +111,8 @@ def test_bookmarks_follow_sections(pdfs, guide, edition):
     reader = PdfReader(pdfs[edition])
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     expected = [s.title for s in sections(guide, edition)]
+    if glance(guide, edition):  # the at-a-glance page, between the contents and the sections
+        expected.insert(0, guide.strings[guide.editions[edition].language].glance_title)
     assert titles[: len(expected)] == expected
     assert guide.strings[guide.editions[edition].language].sources in titles
     for item in reader.outline:
