@@ -464,8 +464,9 @@ def _print_all(report: dict) -> None:
 
 
 def _print_scaling(report: dict) -> None:
+    rows = report["scaling"]
     print("\nscaling (PDF layout + write per page, in process)")
-    for name, row in report["scaling"].items():
+    for name, row in rows.items():
         print(
             f"  {name:<5} {row['pages']:5d} pages {row['seconds']:7.1f} s {row['seconds_per_page'] * 1000:7.1f} ms/page"
             f"  x{row['per_page_vs_x1']:.2f} of x1 (target <= 1.1)"
@@ -473,8 +474,8 @@ def _print_scaling(report: dict) -> None:
 
 
 def _print_rest(report: dict) -> None:
-    print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
     pv = report["preview"]
+    print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
     print(
         f"\npreview: save -> Text view {pv['save_to_text_s']:.2f} s (target <= 1);"
         f" -> Pages {pv['save_to_pages_s']:.2f} s = {pv['ratio']:.2f} x the PDF layout's"

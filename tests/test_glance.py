@@ -137,6 +137,15 @@ def test_a_fact_not_marked_leaves_its_row_bar_or_stage_out(project: Path):
     assert resolve(load_guide(project / "guide"), "en-US", BUILD_DATE).glance is None, "no quick facts, no page"
 
 
+def test_explain_says_which_quick_facts_and_charts_the_marks_give(runner, marked):
+    result = run_cli(runner, "explain", "en-US", "-C", str(marked))
+    assert result.exit_code == 0, result.stderr
+    assert "  rows: pay (1), nationality (1), age (1), training (1), apply (1)" in result.stdout
+    assert "  left out, no fact marked: education, hiring, service" in result.stdout
+    assert "  pay chart: 2 bars (A-1, B-1)" in result.stdout
+    assert "  path-in chart: 2 stages, 2 with a duration" in result.stdout
+
+
 def test_the_fixture_without_marks_prints_no_glance_page(project: Path):
     html = (REPO / "tests" / "golden" / "en-US.html").read_text(encoding="utf-8")
     assert 'id="glance"' not in html, "an edition with no marked fact gets no at-a-glance page"

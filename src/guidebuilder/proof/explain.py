@@ -8,6 +8,7 @@ from collections import Counter
 from ..content.guide import Guide
 from ..content.models import Section
 from ..editions.book import Book
+from ..editions.glance import MIN_BARS, MIN_STAGES, ROWS
 from ..editions.resolve import decide, placeholder_context
 from ..editions.selection import select_editions
 from ..project import Project
@@ -38,8 +39,30 @@ def explain(project: Project, edition_id: str) -> str:
     lines += ["", "sections:"]
     for section in guide.sections_for(edition.language):
         lines += _explain_section(section, edition, edition.overrides.get(section.id) is not None)
+    lines += ["", *_explain_glance(checked.books[edition_id])]
     lines += ["", *_explain_spelling(guide, checked.books[edition_id])]
     return "\n".join(lines)
+
+
+def _explain_glance(book: Book) -> list[str]:
+    """Which quick facts and charts the edition's marked facts give, and what is left out for want of a mark."""
+    glance = book.glance
+    if glance is None:
+        return ["at a glance: no page (no fact is marked with glance, stage, grade or entry)"]
+    shown = [row.key for row in glance.rows]
+    lines = ["at a glance:", f"  rows: {', '.join(f'{r.key} ({len(r.items)})' for r in glance.rows)}"]
+    missing = [key for key in ROWS if key not in shown]
+    lines.append(f"  left out, no fact marked: {', '.join(missing) if missing else 'none'}")
+    graded = [p.grade for p in book.edition.pay if p.grade]
+    bars = f"{len(graded)} bars ({', '.join(graded)})"
+    no_bars = f"none: {len(graded)} graded figure(s), a chart needs {MIN_BARS}"
+    lines.append(f"  pay chart: {bars if glance.pay else no_bars}")
+    staged = [f for f in (*book.edition.apply.steps, *book.edition.training) if f.stage]
+    timed = sum(1 for f in staged if f.duration)
+    path = f"{len(staged)} stages, {timed} with a duration"
+    no_path = f"none: {len(staged)} stage(s), a chart needs {MIN_STAGES}"
+    lines.append(f"  path-in chart: {path if glance.path else no_path}")
+    return lines
 
 
 def _explain_spelling(guide: Guide, book: Book) -> list[str]:
