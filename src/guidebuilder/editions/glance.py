@@ -27,6 +27,7 @@ class GlanceItem:
     refs: tuple[int, ...] = ()
     as_of: str | None = None
     url: str | None = None  # the value is this address (where to apply)
+    undated: bool = False  # dated only by pages that show no date: "page undated" prints where as_of would
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PayBar:
     amount: str
     as_of: str
     refs: tuple[int, ...]
+    undated: bool = False  # a pay figure always has its own date
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Stage:
     duration: str | None
     refs: tuple[int, ...]
     as_of: str | None
+    undated: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,8 @@ def at_a_glance(form: Formatter) -> AtAGlance | None:
     for loc, fact in _facts(form.edition):
         if fact.glance is not None:
             for key, text in _glance_values(form, fact, fact.glance, loc + ("glance",)):
-                items[key].append(GlanceItem(text, form.refs(fact.source), form.dated(fact)))
+                undated = bool(form.edition.undated_sources(fact))
+                items[key].append(GlanceItem(text, form.refs(fact.source), form.dated(fact), undated=undated))
     items["apply"] = [GlanceItem(form.edition.apply.url, url=form.edition.apply.url)]
     rows = tuple(GlanceRow(key, _label(form.strings, key), tuple(items[key])) for key in ROWS if items[key])
     glance = AtAGlance(rows, _pay_chart(form), _path_chart(form))
@@ -235,6 +239,7 @@ def _path_chart(form: Formatter) -> PathChart | None:
             duration=form.duration(fact.duration) if fact.duration else None,
             refs=form.refs(fact.source),
             as_of=form.dated(fact),
+            undated=bool(edition.undated_sources(fact)),
         )
         for phase, loc, fact in placed
         if fact.stage
