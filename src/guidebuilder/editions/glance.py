@@ -167,14 +167,14 @@ def _facts(edition: Edition) -> Iterator[tuple[tuple[Any, ...], Fact]]:
 
 
 def _label(strings: UiStrings, key: str) -> str:
-    """A row's label from the strings catalogue (training and apply reuse the section labels)."""
-    return {"training": strings.training, "apply": strings.apply_at}.get(key) or getattr(strings, f"glance_{key}")
+    """A row's label from the strings catalogue (training and apply reuse the labels of their sections)."""
+    return {"training": strings.training, "apply": strings.apply}.get(key) or getattr(strings, f"glance_{key}")
 
 
 def _pay_item(form: Formatter, index: int, pay: Pay) -> GlanceItem:
     field = "grade" if pay.grade else "label"
     name = form.plain(getattr(pay, field), ("pay", index, field))
-    text = f"{name}: {form.money(pay)} {form.period(pay)}"
+    text = form.strings.labelled.format(label=name, text=f"{form.money(pay)} {form.period(pay)}")
     return GlanceItem(text, form.refs(pay.source), fmt.as_of(pay.as_of, form.tag))
 
 
