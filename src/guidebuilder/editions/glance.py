@@ -225,7 +225,7 @@ def _pay_summary(chart: PayChart, strings: UiStrings) -> str:
         for bar in chart.bars
     )
     date = "" if dated else f" ({strings.as_of.format(date=chart.one_date)})"
-    return f"{strings.chart_pay}, {chart.period}: {values}{date}."
+    return strings.labelled.format(label=f"{strings.chart_pay}, {chart.period}", text=f"{values}{date}.")
 
 
 def _path_chart(form: Formatter) -> PathChart | None:
@@ -256,5 +256,5 @@ def _path_summary(chart: PathChart, strings: UiStrings) -> str:
     for phase, label in (("apply", strings.apply), ("training", strings.training)):
         stages = "; ".join(f"{s.label}, {s.duration}" if s.duration else s.label for s in chart.phase(phase))
         if stages:
-            phases.append(f"{label}: {stages}.")
+            phases.append(strings.labelled.format(label=label, text=f"{stages}."))
     return f"{strings.chart_path}. " + " ".join(phases)
