@@ -1,10 +1,19 @@
 """Worker processes for layout jobs. Light to import: the CLI starts them before anything heavy,
-so that they import WeasyPrint while the main process reads and validates the guide."""
+so that they import WeasyPrint while the main process reads and validates the guide.
+
+A worker never outlives its pool's main process, however that ends (kill -9 included): on Linux the
+kernel sends it SIGKILL when its parent dies (PR_SET_PDEATHSIG), and a thread in each worker also
+watches for its parent's end (a changed parent pid) and for the pool's stop pipe, written to when the
+pool is stopped at once (an error or Ctrl-C in the main process)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import select
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -15,6 +24,9 @@ from ..errors import UsageError
 
 if TYPE_CHECKING:
     from ..writers.jobs import LaidOut, LayoutJob
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_WATCH_S = 0.5  # how often a worker's watch thread checks its parent pid
 
 
 def default_jobs() -> int:
@@ -31,12 +43,46 @@ def pool_size(named_editions: int, everything: bool, jobs: int | None = None) ->
     return wanted if everything else min(wanted, max(1, named_editions))
 
 
-def _warm_up() -> None:
-    """Ignore Ctrl-C (the main process handles it and stops the workers), then import WeasyPrint,
-    which takes a good part of a second."""
+class WorkerPool(ProcessPoolExecutor):
+    """A pool of forked workers that end with the process that made it, or at once when told (stop_pool)."""
+
+    def __init__(self, workers: int) -> None:
+        self.stop_pipe: tuple[int, ...] = os.pipe()  # (read, write); nothing is read: being readable is the signal
+        parent = os.getpid()
+        super().__init__(
+            workers, mp_context=get_context("fork"), initializer=_warm_up, initargs=(parent, self.stop_pipe[0])
+        )
+
+
+def _warm_up(parent: int, stop: int) -> None:
+    """Tie this worker's life to its parent and its pool, ignore Ctrl-C (the main process handles it and
+    stops the workers), then import WeasyPrint, which takes a good part of a second."""
+    _end_with_parent(parent, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by start_pool around the fork
     from ..writers import layout  # noqa: F401
+
+
+def _end_with_parent(parent: int, stop: int) -> None:
+    """Have this worker killed when its parent dies, and end it when the pool's stop pipe is written to."""
+    _ask_for_death_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above: nobody will send the signal
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent, stop), name="watch-parent", daemon=True).start()
+
+
+def _ask_for_death_with_parent() -> None:
+    """Ask Linux to send this process SIGKILL when its parent dies (elsewhere, the watch thread alone sees to it)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _watch(parent: int, stop: int) -> None:
+    """End this process when the stop pipe becomes readable or the parent is gone (its orphans are adopted by
+    another process): the fallback where the kernel sends no signal, and the way stop_pool ends a busy worker."""
+    while not select.select([stop], [], [], PARENT_WATCH_S)[0] and os.getppid() == parent:
+        pass
+    os._exit(1)
 
 
 def run_layout(job: LayoutJob) -> LaidOut:
@@ -46,14 +92,19 @@ def run_layout(job: LayoutJob) -> LaidOut:
     return lay_out(job)
 
 
-def start_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of forked workers that start warming up at once."""
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_warm_up)
+def start_pool(workers: int) -> WorkerPool:
+    """A pool of forked workers that start warming up at once. On Linux the kernel ties a worker to the thread
+    that forked it, so call this from a thread that outlives the pool (the main thread)."""
+    pool = WorkerPool(workers)
     # A Ctrl-C (sent to the whole process group) must not reach a worker before it ignores SIGINT,
     # nor stop the main process half-way through forking: hold it until the workers exist.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool.submit(int)  # the pool forks its processes at the first task
+        # With the fork start method, ProcessPoolExecutor forks all its workers at the first task (it spawns
+        # on demand only with the other methods): the warm-up starts now, and the Ctrl-C held above covers
+        # every fork. Library behaviour, not documented: tests/test_faults.py checks it, and pyproject.toml
+        # bounds Python to the versions that test passed on.
+        pool.submit(int)
     finally:
         try:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held meanwhile is raised here
@@ -63,23 +114,22 @@ def start_pool(workers: int) -> ProcessPoolExecutor:
     return pool
 
 
-def stop_pool(pool: ProcessPoolExecutor, abort: bool = False) -> None:
-    """Shut the pool down; on abort (an error or Ctrl-C) kill the workers instead of waiting for their jobs."""
-    if not abort:
-        pool.shutdown(wait=True, cancel_futures=True)
+def stop_pool(pool: WorkerPool, abort: bool = False) -> None:
+    """Shut the pool down; on abort (an error or Ctrl-C) end the workers at once instead of waiting for their jobs."""
+    if not pool.stop_pipe:  # stopped already: its descriptors' numbers may have been given to other files since
         return
-    processes = list((pool._processes or {}).values())  # no public way before Python 3.14
-    for process in processes:
-        process.terminate()
-    # Not wait=True: the pool's manager thread can block for good on a queue a killed worker held.
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=5)
+    if abort:
+        os.write(pool.stop_pipe[1], b"\n")  # each worker's watch thread sees it and ends its process
+    # Not wait=True on abort: the pool's manager thread can block for good on a queue a worker held as it ended.
+    pool.shutdown(wait=not abort, cancel_futures=True)
+    for fd in pool.stop_pipe:
+        os.close(fd)
+    pool.stop_pipe = ()
 
 
 @contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A started pool, stopped on leaving; an exception (Ctrl-C included) kills its workers."""
+def worker_pool(workers: int) -> Iterator[WorkerPool]:
+    """A started pool, stopped on leaving; an exception (Ctrl-C included) ends its workers at once."""
     pool = start_pool(workers)
     try:
         yield pool
