@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from guidebuilder.pipeline.build import BuildObserver
+
 from .conftest import run_cli
 
 GUIDEBUILDER = Path(sys.executable).parent / "guidebuilder"
@@ -163,7 +165,7 @@ def test_progress_on_a_terminal_is_a_rich_display(project: Path):
     assert re.search(r"done .* 2/2 0:00:\d\d", last), last
 
 
-class _Recorder:
+class _Recorder(BuildObserver):
     def __init__(self) -> None:
         self.events: list[tuple] = []
 

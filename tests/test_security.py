@@ -402,7 +402,7 @@ def test_output_folder_below_a_file_exits_1(runner, project: Path, guide: Path, 
     everything = result.output + result.stderr
     assert "Traceback" not in everything
     assert result.exit_code == 1, everything
-    assert result.stderr.startswith(f"error: cannot write {out}/en-US/test-guide-en-US.html: Not a directory")
+    assert result.stderr == f"error: cannot write {out}: Not a directory\n"
     assert blocker.read_text() == "a file"
     assert_dist_unchanged(project, dist)
 
@@ -428,14 +428,14 @@ def test_read_only_output_folder_exits_1(project: Path, guide: Path, dist, tmp_p
     everything = result.stdout + result.stderr
     assert "Traceback" not in everything
     assert result.returncode == 1, everything
-    assert result.stderr == f"error: cannot write {out}/en-US/test-guide-en-US.html: Permission denied\n"
+    assert result.stderr == f"error: cannot write {out}: Permission denied\n"
     assert not any(out.iterdir())
     assert_dist_unchanged(project, dist)
 
 
 @pytest.mark.parametrize("relative", ["../x.pdf", "en-US/../../x.pdf", "/tmp/x.pdf", ".", "en-US/.."])
 def test_output_paths_outside_the_output_folder_are_refused(tmp_path: Path, relative: str):
-    with pytest.raises(BuildError, match="refusing to write .* outside"):
+    with pytest.raises(BuildError, match="refusing to write .* (outside|it is the output folder .* itself)"):
         outputs.output_path(tmp_path / "dist", relative)
     assert outputs.output_path(tmp_path / "dist", "en-US/a.pdf") == (tmp_path / "dist" / "en-US" / "a.pdf").resolve()
 

@@ -64,6 +64,11 @@ def _run(action, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         raise typer.Exit(130) from None
 
 
+def _say_waiting(message: str) -> None:
+    """Tell the user this command waits for another one writing to the output folder."""
+    typer.echo(message, err=True)
+
+
 def _project(root: Path, out: Optional[Path] = None, layouts: tuple[Path, ...] = (), booklet=None):  # noqa: ANN001, ANN202
     from ..project import Project
 
@@ -222,7 +227,8 @@ def preflight(
     """Check the laid-out pages and PDFs for layout and print problems (profile: preflight/profile.py)."""
     from ..pipeline.preflight import preflight as run_preflight
 
-    results = _run(run_preflight, _project(project, out), editions or (), all_editions, online, report)
+    proj = _project(project, out)
+    results = _run(run_preflight, proj, editions or (), all_editions, online, report, waiting=_say_waiting)
     findings = [finding for result in results for finding in result.findings]
     for finding in findings:
         typer.echo(finding.line())
@@ -335,5 +341,5 @@ def clean(
     """Remove what builds wrote to the output folder (per its manifest) and preflight reports; keep the rest."""
     from ..pipeline.publish import clean as run_clean
 
-    removed = _run(run_clean, _project(project, out))
+    removed = _run(run_clean, _project(project, out), _say_waiting)
     typer.echo(f"removed {len(removed)} files")

@@ -26,6 +26,9 @@ class PlainProgress(BuildObserver):
     def validating(self) -> None:
         self._say("validating the guide")
 
+    def waiting(self, message: str) -> None:
+        self._say(message)
+
     def planned(self, outputs: Sequence[tuple[str, str]]) -> None:
         self.total = len(outputs)
         self._say(f"building {self.total} output{'s' if self.total != 1 else ''}")
@@ -44,6 +47,9 @@ class RichProgress(BuildObserver):
     def __init__(self, progress) -> None:  # noqa: ANN001 (rich.progress.Progress, imported lazily)
         self.progress = progress
         self.task = progress.add_task("validating the guide", total=None)
+
+    def waiting(self, message: str) -> None:
+        self.progress.update(self.task, description=message)
 
     def planned(self, outputs: Sequence[tuple[str, str]]) -> None:
         names = ", ".join(f"{edition} {fmt}" for edition, fmt in outputs[:3])

@@ -15,8 +15,9 @@ from ..errors import BuildError, UsageError
 from ..project import Project
 from ..proof.validate import validate
 from ..writers import DEFAULT_FORMATS, FORMATS
-from .outputs import output_path, remove_stale_temporaries, write_atomic
-from .publish import prepare, publish
+from .lock import output_lock
+from .outputs import output_path, remove_stale_temporaries
+from .publish import check_site_files, known_files, output_name, prepare, publish, replace_output
 from .workers import pool_size, run_layout, worker_pool
 
 
@@ -37,6 +38,9 @@ class BuildObserver:
 
     def validating(self) -> None:
         """Reading and checking every file has begun."""
+
+    def waiting(self, message: str) -> None:
+        """Another process is writing to the output folder (the message names it); this build waits for it."""
 
     def planned(self, outputs: Sequence[tuple[str, str]]) -> None:
         """All is valid; these (edition, format) outputs are being laid out."""
@@ -67,7 +71,8 @@ def build(
     pool: ProcessPoolExecutor | None = None,
     observer: BuildObserver | None = None,
 ) -> list[Output]:
-    """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes."""
+    """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes.
+    Everything from the first look into project.out on runs under its lock (pipeline.lock): one writer at a time."""
     chosen_formats = check_formats(formats)
     observer = observer or BuildObserver()
     with ExitStack() as stack:
@@ -77,7 +82,10 @@ def build(
         checked = validate(project)
         guide, books, today = checked.guide, checked.books, checked.today
         chosen = select_editions(guide, editions, everything, country)
+        stack.enter_context(output_lock(project.out, observer.waiting))
         targets = _targets(project, guide, chosen, chosen_formats)
+        known_files(project.out, guide.meta.slug, guide.editions)  # what publish() reads: refused now if outside
+        check_site_files(project.out)
         remove_stale_temporaries(project.out)
         laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
         observer.planned(list(targets))
@@ -86,9 +94,9 @@ def build(
         for (edition, name), path in targets.items():
             outputs.append(_finish(project, books[edition], name, path, laid, needs[edition, name]))
             observer.finished(outputs[-1])
-    observer.publishing()
-    pages = {o.path: o.pages for o in outputs if o.pages}
-    site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
+        observer.publishing()
+        pages = {o.path: o.pages for o in outputs if o.pages}
+        site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
 
 
@@ -116,7 +124,7 @@ def _finish(project: Project, book: Book, name: str, path: Path, laid: Layouts, 
     """Finish one output from its laid-out jobs and write it."""
     results = {key: laid[book.edition.id, key].result() for key in keys}
     data, pages = FORMATS[name].code().finish(book, project, results)
-    write_atomic(path, data)
+    replace_output(project.out, output_name(book.meta.slug, book.edition.id, name), path, data)
     findings = tuple(f for key in keys if key == name for f in results[key].findings)
     return Output(book.edition.id, name, path, len(data), pages, findings)
 
@@ -129,7 +137,7 @@ def _targets(
     claimed: dict[Path, tuple[str, str]] = {}
     for edition_id in editions:
         for name in formats:
-            path = output_path(project.out, f"{edition_id}/{FORMATS[name].file_name(guide.meta.slug, edition_id)}")
+            path = output_path(project.out, output_name(guide.meta.slug, edition_id, name))
             if path in claimed:
                 raise BuildError(f"outputs {claimed[path]} and {(edition_id, name)} both claim {path}")
             claimed[path] = (edition_id, name)

@@ -1,29 +1,47 @@
-"""Atomic, contained writes of build outputs."""
+"""Atomic, contained writes of build outputs: nothing outside the output folder is read, written or removed."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import stat
 from pathlib import Path
 
 from ..errors import BuildError
 
+TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")  # the names write_atomic gives its temporary files
 
-def output_path(out_dir: Path, relative: str) -> Path:
-    """The path of an output inside out_dir; anything escaping it is refused."""
+
+def output_path(out_dir: Path, relative: str, action: str = "write") -> Path:
+    """The real path of a file inside out_dir (links resolved); anything leading outside it is refused."""
     root = out_dir.resolve()
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root) or target == root:
-        raise BuildError(f"refusing to write '{relative}' outside {out_dir}")
+    try:
+        target = (root / relative).resolve()
+    except (ValueError, OSError, RuntimeError) as exc:  # a NUL byte; a link loop (RuntimeError before Python 3.13)
+        raise BuildError(f"refusing to {action} {shown(relative)} in {out_dir}: {exc}") from None
+    if target == root:
+        raise BuildError(f"refusing to {action} {shown(relative)}: it is the output folder {out_dir} itself")
+    if not target.is_relative_to(root):
+        raise BuildError(f"refusing to {action} {shown(relative)} outside {out_dir}: it leads to {target}")
     return target
 
 
+def shown(name: str) -> str:
+    """A file name quoted for a one-line message, control characters escaped."""
+    return f"'{name}'" if name.isprintable() else repr(name)
+
+
 def remove_stale_temporaries(out_dir: Path) -> None:
-    """Delete temporary files left by a build that was killed mid-write."""
-    if out_dir.is_dir():
-        for stale in out_dir.glob("**/.*.tmp"):
-            stale.unlink(missing_ok=True)
+    """Delete temporary files left by a build that was killed mid-write. Only under the output folder's
+    lock (pipeline.lock), so never the file in flight of a live build; links are neither followed nor removed."""
+    for folder, _subfolders, names in os.walk(out_dir):  # os.walk does not descend into linked folders
+        for name in filter(TEMPORARY.fullmatch, names):
+            path = Path(folder, name)
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

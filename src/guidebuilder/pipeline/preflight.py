@@ -3,7 +3,7 @@ online and write the report."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +15,7 @@ from ..preflight.profile import PROFILE, Profile
 from ..project import Project
 from ..writers.pdf import download_job, print_job
 from .build import validate
+from .lock import ignore_waiting, output_lock
 from .outputs import output_path, write_atomic
 from .workers import default_jobs, run_layout, worker_pool
 
@@ -27,12 +28,14 @@ def preflight(
     report: bool = False,
     pool: ProcessPoolExecutor | None = None,
     profile: Profile = PROFILE,
+    waiting: Callable[[str], None] = ignore_waiting,
 ) -> list[EditionCheck]:
     """Preflight the chosen editions (default: the default edition); report=True writes
-    dist/<edition>/preflight.html and preflight.json."""
+    dist/<edition>/preflight.html and preflight.json, under the output folder's lock (`waiting` hears who else
+    holds it)."""
     if pool is None:
         with worker_pool(default_jobs()) as own:
-            return preflight(project, editions, everything, online, report, own, profile)
+            return preflight(project, editions, everything, online, report, own, profile, waiting)
     checked = validate(project)
     chosen = select_editions(checked.guide, editions, everything)
     jobs = {e: (download_job(checked.books[e], project), print_job(checked.books[e], project)) for e in chosen}
@@ -45,8 +48,9 @@ def preflight(
             found += check_online(cited_urls(jobs[edition][0].html), profile, laid[0].data)
         results.append(EditionCheck(edition, tuple(replace(f, edition=edition) for f in found), laid[0].data))
     if report:
-        for result in results:
-            write_report(project.out / result.edition, result, profile)
+        with output_lock(project.out, waiting):
+            for result in results:
+                write_report(project.out / result.edition, result, profile)
     return results
 
 

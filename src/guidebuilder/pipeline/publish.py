@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +23,7 @@ from ..project import Project
 from ..writers import FORMATS
 from ..writers.render import cover_svg, render_template
 from ..writers.templates import environment
+from .lock import ignore_waiting, output_lock
 from .outputs import output_path, write_atomic
 
 SITE_FILES = ("index.html", "manifest.json", "SHA256SUMS")
@@ -101,15 +102,56 @@ def pdf_pages(data: bytes) -> int:
 
 
 def read_manifest(out: Path) -> Manifest | None:
-    """The manifest of an earlier build, or None when there is none or it is unreadable."""
+    """The manifest of an earlier build, or None when there is none or it is unreadable;
+    a manifest.json leading outside out is refused."""
+    path = output_path(out, "manifest.json", "read")
     try:
-        return Manifest.model_validate_json((out / "manifest.json").read_bytes())
+        return Manifest.model_validate_json(path.read_bytes())
     except (OSError, ValidationError, ValueError):
         return None
 
 
+def output_name(slug: str, edition: str, fmt: str) -> str:
+    """Where an edition's file in a format lives, relative to the output folder."""
+    return f"{edition}/{FORMATS[fmt].file_name(slug, edition)}"
+
+
+def known_files(out: Path, slug: str, editions: Iterable[str]) -> dict[tuple[str, str], Path]:
+    """The real path of every format of these editions in out, by (edition, format): each checked to stay
+    inside it, so that a build refuses a link leading outside before it writes anything."""
+    return {
+        (edition, fmt): output_path(out, output_name(slug, edition, fmt), "read")
+        for edition in editions
+        for fmt in FORMATS
+    }
+
+
+def check_site_files(out: Path) -> None:
+    """Refuse a site file (manifest, checksums, download page) leading outside out, before anything is written."""
+    for name in SITE_FILES:
+        output_path(out, name)
+
+
+def replace_output(out: Path, relative: str, path: Path, data: bytes) -> None:
+    """Write data to the output at path (relative in out), first dropping the file's line from SHA256SUMS unless
+    data is what that line says: every line stays true whenever a build is stopped (kill -9 included) until
+    publish() writes the whole file anew."""
+    sums = output_path(out, "SHA256SUMS")
+    try:
+        lines = sums.read_bytes().splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    same = f"{hashlib.sha256(data).hexdigest()}  {relative}\n".encode()
+    kept = [line for line in lines if line == same or line.rstrip(b"\n").partition(b"  ")[2] != relative.encode()]
+    if kept != lines and kept:
+        write_atomic(sums, b"".join(kept))
+    elif kept != lines:
+        sums.unlink()  # `sha256sum -c` fails on a file without lines
+    write_atomic(path, data)
+
+
 def _entry(
-    out: Path,
+    relative: str,
     path: Path,
     fmt: str,
     book: Book,
@@ -120,10 +162,9 @@ def _entry(
 ) -> ManifestEntry:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    relative = path.relative_to(out).as_posix()
     url = public_url(site_url, relative)
-    if previous is not None and previous.sha256 == digest:  # unchanged file: no need to parse it again
-        return previous.model_copy(update={"build_date": built, "url": url})
+    if pages is None and previous is not None and (previous.sha256, previous.path) == (digest, relative):
+        pages = previous.pages  # unchanged file: no need to parse it again
     if pages is None and path.suffix == ".pdf":
         pages = pdf_pages(data)
     return ManifestEntry(
@@ -160,16 +201,18 @@ def collect(
     previous = read_manifest(project.out)
     known = {(e.edition, e.format): e for e in previous.entries} if previous else {}
     rebuilt = set(rebuilt)
+    paths = known_files(project.out, slug, [book.edition.id for book in books])
     entries = []
     for book in books:
         edition = book.edition.id
-        for fmt in FORMATS.values():
-            path = project.out / edition / fmt.file_name(slug, edition)
+        for fmt in FORMATS:
+            path = paths[edition, fmt]
             if path.is_file():
-                before = known.get((edition, fmt.name))
+                before = known.get((edition, fmt))
                 built = today if edition in rebuilt or before is None else before.build_date
                 counted = (pages or {}).get(path)
-                entries.append(_entry(project.out, path, fmt.name, book, built, before, counted, site_url))
+                relative = output_name(slug, edition, fmt)
+                entries.append(_entry(relative, path, fmt, book, built, before, counted, site_url))
     return entries
 
 
@@ -228,12 +271,15 @@ def _reread(
 ) -> list[ManifestEntry]:
     """The entries, those of the files at paths (rewritten since) read again."""
     by_id = {book.edition.id: book for book in books}
-    return [
-        _entry(project.out, project.out / e.path, e.format, by_id[e.edition], e.build_date, None, e.pages, site_url)
-        if project.out / e.path in paths
-        else e
-        for e in entries
-    ]
+    reread = []
+    for e in entries:
+        path = output_path(project.out, e.path, "read")
+        reread.append(
+            _entry(e.path, path, e.format, by_id[e.edition], e.build_date, None, e.pages, site_url)
+            if path in paths
+            else e
+        )
+    return reread
 
 
 def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence[ManifestEntry]) -> list[Path]:
@@ -245,11 +291,11 @@ def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence
     known_pages = {project.out / e.path: e.pages for e in entries if e.pages}
     rewritten = []
     for book in books:
-        path = project.out / book.edition.id / FORMATS["web"].file_name(book.meta.slug, book.edition.id)
+        path = output_path(project.out, output_name(book.meta.slug, book.edition.id, "web"))
         if path.is_file():
             data = web.write(book, project, known_pages)
             if data != path.read_bytes():
-                write_atomic(path, data)
+                replace_output(project.out, output_name(book.meta.slug, book.edition.id, "web"), path, data)
                 rewritten.append(path)
     return rewritten
 
@@ -288,22 +334,38 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def clean(project: Project) -> list[Path]:
-    """Remove what builds wrote (per the manifest), the site files and the preflight reports; keep anything else."""
+def clean(project: Project, waiting: Callable[[str], None] = ignore_waiting) -> list[Path]:
+    """Remove what builds wrote (per the manifest), the site files and the preflight reports; keep anything else.
+    Holds the output folder's lock (`waiting` hears who else does); refuses, before removing anything, a path
+    that leads outside it."""
+    out = project.out
+    if not out.is_dir():
+        return []
+    with output_lock(out, waiting, remove_if_empty=True):
+        targets = _clean_targets(out)
+        removed = []
+        for path in targets:
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+        _remove_empty_folders(out, targets)
+    return removed
+
+
+def _clean_targets(out: Path) -> list[Path]:
+    """What clean removes, in an order that keeps dist/ consistent if it is stopped half-way: SHA256SUMS first,
+    the files of the manifest and the reports, then the download page and the manifest itself."""
     from ..writers.report import written_reports
 
-    manifest = read_manifest(project.out)
-    targets = [project.out / e.path for e in manifest.entries] if manifest else []
-    targets += [project.out / name for name in SITE_FILES]
-    targets += written_reports(project.out)
-    removed = []
-    for path in targets:
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    for folder in sorted({p.parent for p in targets}, reverse=True):
-        if folder != project.out and folder.is_dir() and not any(folder.iterdir()):
+    manifest = read_manifest(out)
+    listed = [output_path(out, e.path, "remove") for e in manifest.entries] if manifest else []
+    first, *last = (output_path(out, name, "remove") for name in ("SHA256SUMS", "index.html", "manifest.json"))
+    return list(dict.fromkeys([first, *listed, *written_reports(out), *last]))
+
+
+def _remove_empty_folders(out: Path, removed: Iterable[Path]) -> None:
+    """Remove the folders under out that removing these files left empty."""
+    for folder in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
+        while folder != out and folder.is_relative_to(out) and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    if project.out.is_dir() and not any(project.out.iterdir()):
-        project.out.rmdir()
-    return removed
+            folder = folder.parent

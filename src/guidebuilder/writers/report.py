@@ -10,12 +10,13 @@ import base64
 import html
 import io
 import json
+import os
+import stat
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ..preflight.findings import EditionCheck, Finding
     from ..preflight.profile import Profile
 
@@ -90,17 +91,24 @@ def report_json(check: EditionCheck, profile: Profile) -> str:
 
 
 def written_reports(out: Path) -> list[Path]:
-    """The preflight reports in the editions' folders under out that guidebuilder wrote."""
-    found = sorted(path for name in REPORT_NAMES for path in out.glob(f"*/{name}") if path.is_file())
-    return [path for path in found if _is_report(path)]
+    """The preflight reports in the folders of out that guidebuilder wrote. Links are not followed (a report
+    is a plain file in a plain folder), so nothing outside out is read."""
+    folders = sorted(entry.path for entry in os.scandir(out) if entry.is_dir(follow_symlinks=False))
+    return [Path(folder, name) for folder in folders for name in REPORT_NAMES if _is_report(Path(folder, name))]
 
 
 def _is_report(path: Path) -> bool:
     try:
-        if path.suffix == ".html":
-            with path.open("rb") as handle:
-                return handle.read(len(HTML_START.encode())) == HTML_START.encode()
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # not through a link; never stuck on a FIFO
+    except OSError:
         return False
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            if path.suffix == ".html":
+                return handle.read(len(HTML_START.encode())) == HTML_START.encode()
+            data = json.loads(handle.read())
+        except (OSError, ValueError):
+            return False
     return isinstance(data, dict) and data.get("generator") == GENERATOR
