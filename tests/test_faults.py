@@ -473,6 +473,10 @@ def test_errors_name_the_output_folder_when_it_cannot_be_locked(project: Path, t
     with pytest.raises(BuildError, match="^refusing to use .*/dir/.guidebuilder.lock: not a plain file of its own$"):
         clean(Project.at(project, tmp_path / "dir"))
     assert (tmp_path / "dir" / LOCK_NAME).is_dir()
+    (project / "dist" / "SHA256SUMS").mkdir(parents=True)
+    with pytest.raises(BuildError, match="^cannot read .*/dist/SHA256SUMS: Is a directory$"):
+        build(Project.at(project), ["en-GB"], ["epub"])
+    assert [p.name for p in (project / "dist").iterdir()] == ["SHA256SUMS"]
 
 
 def test_a_killed_holder_leaves_no_lock(sandbox: Path):
@@ -495,3 +499,17 @@ def test_a_killed_holder_leaves_no_lock(sandbox: Path):
     assert (dist / LOCK_NAME).exists()
     assert clean(Project.at(project), waiting=pytest.fail) == []
     assert not dist.exists()
+
+
+def test_preflight_report_waits_for_the_output_folder_too(runner, project: Path, monkeypatch):
+    dist = project / "dist"
+    monkeypatch.setenv("GUIDEBUILDER_LOCK_WAIT", "0.3")
+    with output_lock(dist):
+        holder = (dist / LOCK_NAME).read_text().strip()
+        result = run_cli(runner, "preflight", "en-GB", "--report", "-C", str(project))
+        assert sorted(p.name for p in dist.iterdir()) == [LOCK_NAME]
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"waiting for {holder}, which is writing to {dist}",
+        f"error: {dist} is in use by {holder}; gave up after 0.3 s (GUIDEBUILDER_LOCK_WAIT)",
+    ]

@@ -19,6 +19,7 @@ from ..content.models import GuideMeta
 from ..content.types import Model
 from ..editions.book import Book
 from ..editions.locale import file_size
+from ..errors import BuildError
 from ..project import Project
 from ..writers import FORMATS
 from ..writers.render import cover_svg, render_template
@@ -141,6 +142,8 @@ def replace_output(out: Path, relative: str, path: Path, data: bytes) -> None:
         lines = sums.read_bytes().splitlines(keepends=True)
     except FileNotFoundError:
         lines = []
+    except OSError as exc:
+        raise BuildError(f"cannot read {sums}: {exc.strerror}") from None
     same = f"{hashlib.sha256(data).hexdigest()}  {relative}\n".encode()
     kept = [line for line in lines if line == same or line.rstrip(b"\n").partition(b"  ")[2] != relative.encode()]
     if kept != lines and kept:
@@ -291,11 +294,12 @@ def refresh_web_pages(project: Project, books: Sequence[Book], entries: Sequence
     known_pages = {project.out / e.path: e.pages for e in entries if e.pages}
     rewritten = []
     for book in books:
-        path = output_path(project.out, output_name(book.meta.slug, book.edition.id, "web"))
+        relative = output_name(book.meta.slug, book.edition.id, "web")
+        path = output_path(project.out, relative)
         if path.is_file():
             data = web.write(book, project, known_pages)
             if data != path.read_bytes():
-                replace_output(project.out, output_name(book.meta.slug, book.edition.id, "web"), path, data)
+                replace_output(project.out, relative, path, data)
                 rewritten.append(path)
     return rewritten
 
@@ -344,10 +348,12 @@ def clean(project: Project, waiting: Callable[[str], None] = ignore_waiting) -> 
     with output_lock(out, waiting, remove_if_empty=True):
         targets = _clean_targets(out)
         removed = []
-        for path in targets:
-            if path.is_file():
+        for path in filter(Path.is_file, targets):
+            try:
                 path.unlink()
-                removed.append(path)
+            except OSError as exc:
+                raise BuildError(f"cannot remove {path}: {exc.strerror}") from None
+            removed.append(path)
         _remove_empty_folders(out, targets)
     return removed
 
@@ -365,7 +371,8 @@ def _clean_targets(out: Path) -> list[Path]:
 
 def _remove_empty_folders(out: Path, removed: Iterable[Path]) -> None:
     """Remove the folders under out that removing these files left empty."""
+    root = out.resolve()
     for folder in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
-        while folder != out and folder.is_relative_to(out) and folder.is_dir() and not any(folder.iterdir()):
+        while folder != root and folder.is_relative_to(root) and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent

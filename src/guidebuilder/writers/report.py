@@ -93,7 +93,8 @@ def report_json(check: EditionCheck, profile: Profile) -> str:
 def written_reports(out: Path) -> list[Path]:
     """The preflight reports in the folders of out that guidebuilder wrote. Links are not followed (a report
     is a plain file in a plain folder), so nothing outside out is read."""
-    folders = sorted(entry.path for entry in os.scandir(out) if entry.is_dir(follow_symlinks=False))
+    with os.scandir(out) as entries:
+        folders = sorted(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
     return [Path(folder, name) for folder in folders for name in REPORT_NAMES if _is_report(Path(folder, name))]
 
 
