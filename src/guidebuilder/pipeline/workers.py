@@ -17,7 +17,8 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
+from multiprocessing import active_children, get_context
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -48,6 +49,7 @@ class WorkerPool(ProcessPoolExecutor):
 
     def __init__(self, workers: int) -> None:
         self.stop_pipe: tuple[int, ...] = os.pipe()  # (read, write); nothing is read: being readable is the signal
+        self.workers: tuple[BaseProcess, ...] = ()  # set by start_pool
         parent = os.getpid()
         super().__init__(
             workers, mp_context=get_context("fork"), initializer=_warm_up, initargs=(parent, self.stop_pipe[0])
@@ -96,15 +98,18 @@ def start_pool(workers: int) -> WorkerPool:
     """A pool of forked workers that start warming up at once. On Linux the kernel ties a worker to the thread
     that forked it, so call this from a thread that outlives the pool (the main thread)."""
     pool = WorkerPool(workers)
+    before = set(active_children())
     # A Ctrl-C (sent to the whole process group) must not reach a worker before it ignores SIGINT,
     # nor stop the main process half-way through forking: hold it until the workers exist.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         # With the fork start method, ProcessPoolExecutor forks all its workers at the first task (it spawns
         # on demand only with the other methods): the warm-up starts now, and the Ctrl-C held above covers
-        # every fork. Library behaviour, not documented: tests/test_faults.py checks it, and pyproject.toml
+        # every fork; the pool's workers are the children that appear meanwhile (pools are started from the main
+        # thread alone). Library behaviour, not documented: tests/test_faults.py checks it, and pyproject.toml
         # bounds Python to the versions that test passed on.
         pool.submit(int)
+        pool.workers = tuple(child for child in active_children() if child not in before)
     finally:
         try:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held meanwhile is raised here
@@ -122,6 +127,8 @@ def stop_pool(pool: WorkerPool, abort: bool = False) -> None:
         os.write(pool.stop_pipe[1], b"\n")  # each worker's watch thread sees it and ends its process
     # Not wait=True on abort: the pool's manager thread can block for good on a queue a worker held as it ended.
     pool.shutdown(wait=not abort, cancel_futures=True)
+    for worker in pool.workers if abort else ():
+        worker.join(timeout=5)  # gone when this returns: the caller may exit, or count processes, next
     for fd in pool.stop_pipe:
         os.close(fd)
     pool.stop_pipe = ()
