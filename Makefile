@@ -95,4 +95,4 @@ distclean: clean
 	rm -rf $(VENV) src/*.egg-info node_modules
 
 bench: $(INSTALLED)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(STEPS)

@@ -1,7 +1,9 @@
 """guidebuilder benchmark: stages, the WeasyPrint floor, parallel builds, scaling, no-op make, sizes.
 
-Run with `make bench`. Prints a table and writes dist/bench.json. Times are medians of several
-runs; every ratio compares numbers measured in this run on this machine.
+Run with `make bench` (every step; prints a table and writes dist/bench.json), or one step or a few with
+`python bench/bench.py floor check` or `BENCH_ONLY=floor,check` (prints their part of the table). Times are
+medians of several runs; every
+ratio compares numbers measured in this run on this machine.
 """
 
 from __future__ import annotations
@@ -43,25 +45,35 @@ def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, object
     return statistics.median(times), result
 
 
-def paired(first: Callable[[], object], second: Callable[[], object], runs: int) -> dict[str, object]:
-    """Time two actions in adjacent pairs (alternating which goes first), so that a load that comes
-    and goes on a shared machine weighs on both alike: medians of each and of the per-pair ratios."""
-    pairs = []
+def paired(first: Callable[[], object], second: Callable[[], object], runs: int) -> dict[str, list[float]]:
+    """Time two actions in adjacent pairs (alternating which goes first), so that a load that comes and goes
+    on a shared machine weighs on both alike: the wall times of each, the per-pair ratios, and the same for
+    the CPU time of the processes they ran (steadier than wall time on a busy machine)."""
+    wall: list[list[float]] = []
+    cpu: list[list[float]] = []
     for index in range(runs):
         order = (0, 1) if index % 2 == 0 else (1, 0)
-        times = [0.0, 0.0]
+        wall.append([0.0, 0.0])
+        cpu.append([0.0, 0.0])
         for which in order:
-            start = time.perf_counter()
+            used, start = children_cpu(), time.perf_counter()
             (first, second)[which]()
-            times[which] = time.perf_counter() - start
-        pairs.append(times)
-    ratios = [b / a for a, b in pairs]
+            wall[-1][which] = time.perf_counter() - start
+            cpu[-1][which] = children_cpu() - used
     return {
-        "first_s": statistics.median(a for a, _ in pairs),
-        "second_s": statistics.median(b for _, b in pairs),
-        "ratio": statistics.median(ratios),
-        "ratios": ratios,
+        "first_s": [a for a, _ in wall],
+        "second_s": [b for _, b in wall],
+        "ratios": [b / a for a, b in wall],
+        "first_cpu_s": [a for a, _ in cpu],
+        "second_cpu_s": [b for _, b in cpu],
+        "cpu_ratios": [b / a for a, b in cpu],
     }
+
+
+def children_cpu() -> float:
+    """User and system CPU seconds of every finished child process (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(*args: str, cwd: Path = ROOT) -> None:
@@ -136,38 +148,54 @@ def proofread(project: object) -> tuple[float, float]:
     return cached, statistics.median(cold_times)
 
 
-def floor() -> dict[str, float]:
-    """`guidebuilder build EDITION --format pdf` against plain `weasyprint` on the same final HTML."""
+# WeasyPrint's Python API on the writer's own HTML and stylesheet, in a fresh interpreter like ours: the
+# floor our build stands on (the `weasyprint` command's own start-up would hide the cost of ours).
+FLOOR_PROGRAM = """
+import sys
+from weasyprint import CSS, HTML
+html, base, css, variant, out = sys.argv[1:]
+document = HTML(filename=html, base_url=base).render(stylesheets=[CSS(filename=css)], pdf_tags=True)
+document.write_pdf(out, pdf_variant=variant)
+"""
+FLOOR_PAIRS = max(11, int(os.environ.get("BENCH_FLOOR_PAIRS", "11")))
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Minimum, quartiles and maximum."""
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"min": min(values), "q1": q1, "median": median, "q3": q3, "max": max(values)}
+
+
+def floor() -> dict[str, object]:
+    """`guidebuilder build EDITION --format pdf` against WeasyPrint's Python API laying out the same final HTML
+    (the writer's own layout job: its HTML, stylesheet and PDF variant), each in a fresh process, in pairs."""
     from guidebuilder.editions.resolve import resolve
     from guidebuilder.project import Project, build_date
     from guidebuilder.proof.validate import validate
-    from guidebuilder.writers.render import booklet_html
+    from guidebuilder.writers import pdf
 
     work = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
     project = Project.at(ROOT, work / "dist")
-    book = resolve(validate(project).guide, EDITION, build_date(project))
-    combined = booklet_html(book, project.search_path)  # exactly the document the PDF writer lays out
+    job = pdf.download_job(resolve(validate(project).guide, EDITION, build_date(project)), project)
     page = work / "guide.html"
-    page.write_text(combined, encoding="utf-8")
-    css = ROOT / "layouts" / "booklet" / "booklet.css"
-    weasy = [
-        str(VENV_BIN / "weasyprint"),
-        "--pdf-variant",
-        "pdf/ua-1",
-        "-s",
-        str(css),
-        str(page),
-        str(work / "floor.pdf"),
-    ]
+    page.write_text(job.html, encoding="utf-8")
+    weasy = [sys.executable, "-c", FLOOR_PROGRAM, str(page), job.base_url, str(job.stylesheet), job.variant]
+    weasy.append(str(work / "floor.pdf"))
     ours = [GB, "build", EDITION, "--format", "pdf", "--quiet", "--out", str(work / "dist")]
-    pairs = paired(lambda: run(*weasy), lambda: run(*ours), max(HEAVY_RUNS, 9))
+    run(*weasy)  # warm the page cache for both
+    run(*ours)
+    pairs = paired(lambda: run(*weasy), lambda: run(*ours), FLOOR_PAIRS)
     help_s, _ = timed(lambda: run(GB, "--help"), max(RUNS, 7))
     shutil.rmtree(work)
     return {
-        "weasyprint_floor_s": pairs["first_s"],
-        "guidebuilder_pdf_s": pairs["second_s"],
-        "ratio": pairs["ratio"],
+        "weasyprint_api_s": spread(pairs["first_s"]),
+        "guidebuilder_pdf_s": spread(pairs["second_s"]),
+        "ratio": spread(pairs["ratios"]),
         "pair_ratios": pairs["ratios"],
+        "weasyprint_api_cpu_s": spread(pairs["first_cpu_s"]),
+        "guidebuilder_pdf_cpu_s": spread(pairs["second_cpu_s"]),
+        "cpu_ratio": spread(pairs["cpu_ratios"]),
         "help_s": help_s,
     }
 
@@ -381,51 +409,45 @@ def preview() -> dict[str, object]:
     return {"save_to_text_s": text_s, "save_to_pages_s": pages_s, "pdf_layout_s": layout_s, "ratio": pages_s / layout_s}
 
 
-def main() -> None:
-    """Run every measurement, print a table, write dist/bench.json."""
+STEPS = {
+    "stages": stages,
+    "floor": floor,
+    "glance": glance,
+    "check": check,
+    "all_vs_separate": all_vs_separate,
+    "scaling": scaling,
+    "make": noop_make,
+    "preview": preview,
+}
+
+
+def main(steps: list[str]) -> None:
+    """Run the named measurements (the arguments, else BENCH_ONLY=name,..., else every one) and print a table;
+    a full run writes dist/bench.json."""
+    steps = steps or list(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+    unknown = [step for step in steps if step not in STEPS]
+    if unknown:
+        sys.exit(f"unknown step {', '.join(unknown)}; steps: {', '.join(STEPS)}")
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "load_average": os.getloadavg()}
     report = {"machine": machine, "runs": RUNS, "heavy_runs": HEAVY_RUNS}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)  # as installed
-    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. BENCH_ONLY=glance,floor
-    for name, measure in (
-        ("stages", stages),
-        ("floor", floor),
-        ("glance", glance),
-        ("check", check),
-        ("all_vs_separate", all_vs_separate),
-        ("scaling", scaling),
-        ("make", noop_make),
-        ("preview", preview),
-    ):
-        if only and name not in only:
-            continue
+    for name in steps or STEPS:
         print(f"measuring {name}...", file=sys.stderr, flush=True)
-        report[name] = measure()
-    (ROOT / "dist").mkdir(exist_ok=True)
-    (ROOT / "dist" / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+        report[name] = STEPS[name]()
+    if not steps:
+        (ROOT / "dist").mkdir(exist_ok=True)
+        (ROOT / "dist" / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
 
 
 def print_table(report: dict) -> None:
-    """The report as a readable table (the parts that were measured)."""
-    printers = (_print_stages, _print_floor, _print_glance, _print_check, _print_all, _print_scaling, _print_rest)
-    for printer in printers:
-        try:
-            printer(report)
-        except KeyError:
-            continue  # not measured in this run (BENCH_ONLY)
+    """The report as a readable table (the steps that ran)."""
+    for name, show in PRINTERS.items():
+        if name in report:
+            show(report)
 
 
-def _print_glance(report: dict) -> None:
-    gl = report["glance"]
-    print(
-        f"\nat a glance ({EDITION}): PDF layout {gl['layout_with_s']:.2f} s with, {gl['layout_without_s']:.2f} s"
-        f" without ({gl['pages_with']} vs {gl['pages_without']} pages; paired ratio {gl['layout_ratio']:.3f});"
-        f" HTML +{gl['html_added_ms']:.1f} ms; {gl['charts']} charts, {gl['draw_ms_per_chart']:.2f} ms each to draw"
-    )
-
-
-def _print_stages(report: dict) -> None:
+def print_stages(report: dict) -> None:
     st = report["stages"]
     print(f"\none edition ({st['edition']}, {st['pages']} pages), median of {report['runs']} runs")
     for stage, seconds in st["seconds"].items():
@@ -434,24 +456,41 @@ def _print_stages(report: dict) -> None:
     print(f"  {'peak RSS':<18} {st['peak_rss_mib']:8.0f} MiB")
 
 
-def _print_floor(report: dict) -> None:
+def print_floor(report: dict) -> None:
     fl = report["floor"]
-    print(
-        f"\nPDF build vs WeasyPrint floor: {fl['guidebuilder_pdf_s']:.2f} s / {fl['weasyprint_floor_s']:.2f} s"
-        f" (medians); median of {len(fl['pair_ratios'])} paired ratios {fl['ratio']:.2f} (target <= 1.15)"
-    )
+
+    def row(label: str, values: dict[str, float], unit: str = "") -> str:
+        cells = "  ".join(f"{key} {values[key]:.2f}{unit}" for key in ("min", "q1", "median", "q3", "max"))
+        return f"  {label:<22} {cells}"
+
+    print(f"\nPDF build vs WeasyPrint's Python API on the same HTML, {len(fl['pair_ratios'])} paired runs")
+    print(row("WeasyPrint API", fl["weasyprint_api_s"], " s"))
+    print(row("guidebuilder build", fl["guidebuilder_pdf_s"], " s"))
+    print(row("ratio (per pair)", fl["ratio"]) + "  (target: median <= 1.10)")
+    print(row("CPU: WeasyPrint API", fl["weasyprint_api_cpu_s"], " s"))
+    print(row("CPU: guidebuilder", fl["guidebuilder_pdf_cpu_s"], " s"))
+    print(row("CPU ratio (per pair)", fl["cpu_ratio"]))
     print(f"guidebuilder --help {fl['help_s']:.2f} s (target <= 0.25)")
 
 
-def _print_check(report: dict) -> None:
-    ch = report["check"]
+def print_glance(report: dict) -> None:
+    gl = report["glance"]
     print(
-        f"check --no-cache after an edit, cold"
-        f" {ch['after_edit_s']:.2f} s (target <= 0.5); of an unchanged guide {ch['unchanged_s']:.2f} s (replayed)"
+        f"\nat a glance ({EDITION}): PDF layout {gl['layout_with_s']:.2f} s with, {gl['layout_without_s']:.2f} s"
+        f" without ({gl['pages_with']} vs {gl['pages_without']} pages; paired ratio {gl['layout_ratio']:.3f});"
+        f" HTML +{gl['html_added_ms']:.1f} ms; {gl['charts']} charts, {gl['draw_ms_per_chart']:.2f} ms each to draw"
     )
 
 
-def _print_all(report: dict) -> None:
+def print_check(report: dict) -> None:
+    ch = report["check"]
+    print(
+        f"check --no-cache after an edit, cold {ch['after_edit_s']:.2f} s (target <= 0.5);"
+        f" of an unchanged guide {ch['unchanged_s']:.2f} s (replayed)"
+    )
+
+
+def print_all_vs_separate(report: dict) -> None:
     al = report["all_vs_separate"]
     print(
         f"\nall editions x all formats: --all {al['all_s']:.1f} s vs separate {al['separate_sum_s']:.1f} s"
@@ -463,19 +502,21 @@ def _print_all(report: dict) -> None:
         print(f"  {name:<16} {size / 1000:8.0f} KB")
 
 
-def _print_scaling(report: dict) -> None:
-    rows = report["scaling"]
+def print_scaling(report: dict) -> None:
     print("\nscaling (PDF layout + write per page, in process)")
-    for name, row in rows.items():
+    for name, row in report["scaling"].items():
         print(
             f"  {name:<5} {row['pages']:5d} pages {row['seconds']:7.1f} s {row['seconds_per_page'] * 1000:7.1f} ms/page"
             f"  x{row['per_page_vs_x1']:.2f} of x1 (target <= 1.1)"
         )
 
 
-def _print_rest(report: dict) -> None:
-    pv = report["preview"]
+def print_make(report: dict) -> None:
     print(f"\nno-op make editions: {report['make']['noop_make_editions_s']:.3f} s (target <= 0.3)")
+
+
+def print_preview(report: dict) -> None:
+    pv = report["preview"]
     print(
         f"\npreview: save -> Text view {pv['save_to_text_s']:.2f} s (target <= 1);"
         f" -> Pages {pv['save_to_pages_s']:.2f} s = {pv['ratio']:.2f} x the PDF layout's"
@@ -483,5 +524,17 @@ def _print_rest(report: dict) -> None:
     )
 
 
+PRINTERS = {
+    "stages": print_stages,
+    "floor": print_floor,
+    "glance": print_glance,
+    "check": print_check,
+    "all_vs_separate": print_all_vs_separate,
+    "scaling": print_scaling,
+    "make": print_make,
+    "preview": print_preview,
+}
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
