@@ -92,19 +92,3 @@ def test_build_error_exits_1_without_traceback(runner, project: Path, tmp_path: 
     assert result.exit_code == 1
     assert "refusing to fetch" in result.stderr
     assert "Traceback" not in result.output
-
-
-def test_page_references_follow_the_pages_added():
-    """writers/layout.py builds pydyf's page references once per page count (WeasyPrint's tagger reads
-    them for every structure element): they still name every page added, in order."""
-    import pydyf
-
-    from guidebuilder.writers import layout  # noqa: F401  (installs the cached page references)
-
-    pdf = pydyf.PDF()
-    assert pdf.page_references == ()
-    for count in range(1, 4):
-        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
-        numbers = [page.number for page in pdf.objects if isinstance(page, dict) and page.get("Type") == "/Page"]
-        assert len(numbers) == count
-        assert pdf.page_references == tuple(f"{n} 0 R".encode() for n in numbers)

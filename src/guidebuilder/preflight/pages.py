@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..internals import page_box
 from .findings import Finding, shorten
 from .profile import Profile
 
@@ -84,7 +85,7 @@ class PageChecks:
     """The page checks of one laid-out document."""
 
     def __init__(self, pages: list, profile: Profile):
-        self.pages = [page._page_box for page in pages]
+        self.pages = [page_box(page) for page in pages]
         self.profile = profile
         self.colours = Colours()
         self.boxes = [walk(page, self.colours) for page in self.pages]

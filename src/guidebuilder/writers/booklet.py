@@ -10,6 +10,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject, StreamObject
 
 from ..errors import BuildError
+from ..internals import add_object
 from .pdf import download_job
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
             NameObject("/Resources"): page["/Resources"].clone(writer),
         }
     )
-    return writer._add_object(form)  # pypdf has no public call for adding a free-standing stream
+    return add_object(writer, form)
 
 
 def _marks(width: float, pw: float, ph: float, top: float) -> str:

@@ -4,7 +4,6 @@ need nothing else of guidebuilder: they import WeasyPrint while the main process
 from __future__ import annotations
 
 import gc
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,30 +12,16 @@ from urllib.request import url2pathname
 
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint.pdf import metadata as weasyprint_metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import BuildError
+from ..internals import set_document_id
 from .hyphenation import install as install_hyphenation
 from .jobs import LaidOut, LayoutJob
 from .tags import finish_tags
 
 MM = 72 / 25.4
-
-
-def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    """pydyf's PDF.page_references, built once per page count instead of at every call: WeasyPrint's
-    PDF/UA tagger reads it for every structure element, which made tagging quadratic in the pages."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_page_references_cache")
-    if cached is None or cached[0] is not kids or cached[1] != len(kids):
-        cached = (kids, len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-        pdf.__dict__["_page_references_cache"] = cached
-    return cached[2]
-
-
-pydyf.PDF.page_references = property(_page_references)
 
 
 class ProjectFetcher(URLFetcher):
@@ -116,10 +101,11 @@ def _lay_out(job: LayoutJob) -> LaidOut:
 
     def finisher(document: object, pdf: pydyf.PDF) -> None:
         finish(document, pdf)
+        if job.document_id is not None:
+            set_document_id(pdf, job.document_id)
         written.append(pdf)  # the objects the file is made of, for the checks (no parsing it back)
 
-    with _document_id(job.document_id):
-        data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
+    data = document.write_pdf(pdf_identifier=job.identifier.encode(), pdf_variant=job.variant, finisher=finisher)
     findings = ()
     if job.checks:
         from ..preflight.inspect import inspect  # after the layout: the warm-up imports WeasyPrint only
@@ -164,18 +150,3 @@ def _draw_crop_marks(pdf: object, page: dict) -> None:
     pdf.add_object(before)
     pdf.add_object(marks)
     page["Contents"] = pydyf.Array([before.reference, page["Contents"], marks.reference])
-
-
-@contextmanager
-def _document_id(value: str | None) -> Iterator[None]:
-    """Make WeasyPrint's XMP DocumentID (a uuid4) the given, stable one."""
-    if value is None:
-        yield
-        return
-    stable = uuid.UUID(value)
-    original = weasyprint_metadata.uuid4
-    weasyprint_metadata.uuid4 = lambda: stable
-    try:
-        yield
-    finally:
-        weasyprint_metadata.uuid4 = original
