@@ -42,13 +42,9 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text: the models parse them."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 _FastLoader = type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
-_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 NESTING_TOKENS = ("[", "{", "- ", "? ")
 
 MAX_DEPTH = 40
