@@ -7,6 +7,7 @@ import http.server
 import io
 import json
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 
 from guidebuilder.preflight.fonts import FONT_FILES
 from guidebuilder.preflight.links import check_online
-from guidebuilder.preflight.profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE
+from guidebuilder.preflight.profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE, QR_CHECKS
 from guidebuilder.preflight.qr import qr_modules
 from guidebuilder.writers import layout
 from guidebuilder.writers.jobs import LayoutJob
@@ -31,13 +32,15 @@ p { margin: 0; }"""
 FILLER = "<p>" + "Customs officers check goods and people at the border every day of the year. " * 6 + "</p>"
 
 
-def laid_out(tmp_path: Path, body: str, checks: tuple[str, ...] = (PAGE_CHECKS,), variant: str = "pdf/ua-1"):
-    """Lay out a small HTML document with the page checks; its findings."""
+def laid_out(
+    tmp_path: Path, body: str, checks: tuple[str, ...] = (PAGE_CHECKS,), variant: str = "pdf/ua-1", **job: object
+):
+    """Lay out a small HTML document with the page checks (other job fields as given); its findings."""
     css = tmp_path / "page.css"
     css.write_text(PAGE_CSS)
     tail = '<div style="break-before: page"></div>' * 4  # three notes pages to drop and a back cover
     html = f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>{body}{tail}</body></html>'
-    job = LayoutJob(
+    layout_job = LayoutJob(
         label="fixture",
         html=html,
         base_url=tmp_path.as_uri() + "/",
@@ -50,7 +53,7 @@ def laid_out(tmp_path: Path, body: str, checks: tuple[str, ...] = (PAGE_CHECKS,)
         identifier="0" * 32,
         checks=checks,
     )
-    return lay_out(job)
+    return lay_out(replace(layout_job, **job))
 
 
 def kinds(result, kind: str) -> list:
@@ -122,7 +125,7 @@ def test_qr_codes_too_small_or_wrong(tmp_path):
     wrong = qr_block("https://example.org/a", 25, encoded="https://example.org/b")
     page = '<div style="break-before: page"></div>'
     body = good + page + small + page + wrong
-    found = kinds(laid_out(tmp_path, body), "qr")
+    found = kinds(laid_out(tmp_path, body, checks=(QR_CHECKS,)), "qr")
     assert [f.page for f in found] == [2, 3]
     assert "mm modules (minimum 0.4 mm)" in found[0].message
     assert "decodes to https://example.org/b, not https://example.org/a" in found[1].message
@@ -132,9 +135,31 @@ def test_qr_code_without_quiet_zone(tmp_path):
     svg = segno.make("https://example.org/careers", error="m").svg_inline(scale=1, border=0, omitsize=True)
     code = f'<div class="qr" data-qr="https://example.org/careers" style="background:#fff;width:25mm">{svg}</div>'
     body = f'<div style="background:#000;padding:1mm;width:27mm">{code}</div>'
-    found = kinds(laid_out(tmp_path, body), "qr")
+    found = kinds(laid_out(tmp_path, body, checks=(QR_CHECKS,)), "qr")
     assert [f.page for f in found] == [1]
     assert "light margin" in found[0].message or "does not decode" in found[0].message
+
+
+def test_qr_codes_are_read_back_in_a_print_pdf_with_bleed_and_marks(tmp_path):
+    """The codes' boxes are measured from the trimmed page; the print PDF's pages hold bleed and marks
+    around it (9 mm here): each code is still found where it is printed."""
+    print_css = "@page { bleed: 9mm; marks: crop }"
+    good = qr_block("https://example.org/careers", 25)
+    wrong = qr_block("https://example.org/a", 25, encoded="https://example.org/b")
+    body = FILLER + good + '<div style="break-before: page"></div>' + wrong
+    result = laid_out(tmp_path, body, checks=(QR_CHECKS,), variant="pdf/x-4", extra_css=(print_css,), bleed_mm=3.0)
+    assert PdfReader(io.BytesIO(result.data)).pages[0].trimbox != PdfReader(io.BytesIO(result.data)).pages[0].mediabox
+    found = kinds(result, "qr")
+    assert [(f.page, f.message) for f in found] == [
+        (2, "QR code decodes to https://example.org/b, not https://example.org/a")
+    ]
+
+
+def test_the_download_pdf_does_not_read_its_codes_back(tmp_path):
+    """Reading QR codes back is the costliest check: it runs on the print layout (same pages, same codes)."""
+    wrong = qr_block("https://example.org/a", 25, encoded="https://example.org/b")
+    assert kinds(laid_out(tmp_path, wrong), "qr") == []
+    assert kinds(laid_out(tmp_path, wrong, checks=(PAGE_CHECKS, QR_CHECKS)), "qr") != []
 
 
 @pytest.mark.parametrize("length", [1, 14, 20, 26, 40, 60, 90, 130, 200, 400])

@@ -8,8 +8,8 @@ from .findings import Finding
 from .fonts import unembedded_fonts
 from .links import check_form, cited_urls
 from .pages import check_pages
-from .profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE, Profile
-from .qr import check_qr_codes
+from .profile import PAGE_CHECKS, PRINT_CHECKS, PROFILE, QR_CHECKS, Profile
+from .qr import check_qr_codes, find_targets
 
 
 def inspect(
@@ -24,11 +24,11 @@ def inspect(
     WeasyPrint wrote it from) and its HTML."""
     findings: list[Finding] = []
     if PAGE_CHECKS in checks:
-        page_findings, qr_targets = check_pages(pages, profile)
         findings += check_form(cited_urls(html), data)
-        findings += page_findings
+        findings += check_pages(pages, profile)
         findings += unembedded_fonts(objects)
-        findings += check_qr_codes(data, qr_targets, profile)
+    if QR_CHECKS in checks:
+        findings += check_qr_codes(data, find_targets(pages), profile)
     if PRINT_CHECKS in checks:
         from .pdf import PdfChecks  # pypdf: only the print PDF is parsed back
 

@@ -25,15 +25,6 @@ class Placed:
     behind: tuple[float, float, float]  # the nearest opaque background of its ancestors, else white
 
 
-@dataclass(frozen=True)
-class QrTarget:
-    """A QR code on a page: where it is printed and the URL it should open."""
-
-    page: int
-    box: tuple[float, float, float, float]
-    url: str
-
-
 def kind_of(box: object) -> str:
     """The WeasyPrint box class name, e.g. 'TextBox'."""
     return type(box).__name__
@@ -283,19 +274,6 @@ class PageChecks:
                 findings.append(Finding("contrast", message, index + 1, box_pt(placed.box)))
         return findings
 
-    def qr_targets(self) -> list[QrTarget]:
-        """Every QR code (the image inside an element with data-qr) with its printed box and URL."""
-        targets: dict[tuple[int, str], QrTarget] = {}
-        for index, placed_boxes in enumerate(self.boxes):
-            for placed in placed_boxes:
-                if "Replaced" not in placed.kind:
-                    continue
-                owner = next((a.element for a in placed.ancestors if _data_qr(a)), None)
-                if owner is not None:
-                    url = owner.get("data-qr")
-                    targets.setdefault((index + 1, url), QrTarget(index + 1, box_pt(placed.box), url))
-        return list(targets.values())
-
 
 def _holds_text(line: object) -> bool:
     """True for a line box with text of its own (not only inline blocks or images)."""
@@ -303,11 +281,6 @@ def _holds_text(line: object) -> bool:
         (kind_of(child) == "TextBox" and child.text.strip()) or (kind_of(child) == "InlineBox" and _holds_text(child))
         for child in line.children
     )
-
-
-def _data_qr(box: object) -> bool:
-    element = getattr(box, "element", None)
-    return element is not None and bool(element.get("data-qr"))
 
 
 def srgb(color: object) -> tuple[float, float, float] | None:
@@ -352,7 +325,6 @@ def hex_of(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
-def check_pages(pages: list, profile: Profile) -> tuple[list[Finding], list[QrTarget]]:
-    """The page findings of a laid-out document and its QR codes."""
-    checks = PageChecks(pages, profile)
-    return checks.run(), checks.qr_targets()
+def check_pages(pages: list, profile: Profile) -> list[Finding]:
+    """The page findings of a laid-out document."""
+    return PageChecks(pages, profile).run()

@@ -27,8 +27,11 @@ class Profile:
 
 PROFILE = Profile()
 
-PAGE_CHECKS = "pages"  # check group of the download PDF's layout: page boxes, fonts, QR codes
+PAGE_CHECKS = "pages"  # check group of the download PDF's layout: page boxes, fonts, links
 PRINT_CHECKS = "print"  # check group of the print PDF's layout: DeviceRGB, image resolution
+# QR codes read back (rasterised and decoded: the costliest check) where they are printed: in the print-shop
+# PDF's layout, whose pages and codes are those of the download PDF and the booklet (pdf.print_job).
+QR_CHECKS = "qr"
 
 CHECKS = {
     "stranded": "a page that continues a section and is mostly empty, whether or not the section goes on after it",

@@ -3,11 +3,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..internals import page_box
 from .findings import Finding
-from .pages import QrTarget
+from .pages import box_pt, kind_of
 from .profile import Profile
 
 MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class QrTarget:
+    """A QR code on a page: where it is printed (in points from the trimmed page's corner) and its URL."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    url: str
+
+
+def find_targets(pages: list) -> list[QrTarget]:
+    """Every QR code of a laid-out document: the image inside an element with data-qr, its box and URL."""
+    targets: dict[tuple[int, str], QrTarget] = {}
+    for number, page in enumerate(pages, 1):
+        stack: list[tuple[object, str | None]] = [(page_box(page), None)]
+        while stack:
+            box, url = stack.pop()
+            element = getattr(box, "element", None)
+            url = url or (element.get("data-qr") if element is not None else None)
+            if url and "Replaced" in kind_of(box):
+                targets.setdefault((number, url), QrTarget(number, box_pt(box), url))
+            stack.extend((child, url) for child in reversed(getattr(box, "children", None) or ()))
+    return list(targets.values())
 
 
 def check_qr_codes(data: bytes, targets: list[QrTarget], profile: Profile) -> list[Finding]:
@@ -34,10 +61,14 @@ def check_qr_codes(data: bytes, targets: list[QrTarget], profile: Profile) -> li
 def _render_around(page: object, target: QrTarget, dpi: int) -> object:
     """The code's box and a quarter of its size around it (room for the 4-module quiet zone of even the
     smallest symbol, 21 modules across), rendered in grey at dpi on the pixel grid of the whole page:
-    only this part is rasterised and scanned (a whole A5 page at 300 dpi is 4 million pixels)."""
+    only this part is rasterised and scanned (a whole A5 page at 300 dpi is 4 million pixels). A print PDF's
+    page holds bleed and crop marks around the trimmed page the box is measured from."""
     scale = dpi / 72
     width, height = page.get_size()
-    x, y, w, h = (v * scale for v in target.box)
+    left_edge, _, _, top_edge = page.get_mediabox()
+    trim_left, _, _, trim_top = page.get_trimbox()
+    x, y, w, h = target.box
+    x, y, w, h = ((x + trim_left - left_edge) * scale, (y + top_edge - trim_top) * scale, w * scale, h * scale)
     pad = max(w, h) * 0.25
     left, top = max(0, int(x - pad)), max(0, int(y - pad))
     right, bottom = min(int(width * scale), int(x + w + pad)), min(int(height * scale), int(y + h + pad))
@@ -67,12 +98,11 @@ def _read_back(crop: object, found: list, target: QrTarget, profile: Profile) ->
 
 
 def qr_modules(text: str) -> int:
-    """Modules across the symbol segno makes for text (the generator of every code in the guide): its
-    version, found without drawing the symbol (segno.make tries eight masks, ~10 ms a code)."""
-    from segno import consts, encoder
+    """Modules across the symbol segno makes for text (the generator of every code in the guide). A fixed
+    mask: the version does not depend on it, and segno then skips trying all eight (~10 ms a code)."""
+    import segno
 
-    version = encoder.find_version(encoder.prepare_data(text, None, None), consts.ERROR_LEVEL_M, eci=False, micro=False)
-    return version * 4 + 17
+    return segno.make(text, error="m", micro=False, mask=0).symbol_size(scale=1, border=0)[0]
 
 
 def _quiet_zone_clear(crop: object, rect: object, margin: float) -> bool:

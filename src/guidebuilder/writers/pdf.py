@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..editions.book import PRINT_ART, SCREEN_ART, Artwork
-from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS
+from ..preflight.profile import PAGE_CHECKS, PRINT_CHECKS, QR_CHECKS
 from .hyphenation_file import hyphenation_for
 from .jobs import LayoutJob
 from .render import SPARE_NOTES_PAGES, booklet_html, render_template
@@ -65,7 +65,8 @@ def print_job(book: Book, project: Project) -> LayoutJob:
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"guidebuilder:{book.meta.slug}/{book.edition.id}/print")
     art = replace(PRINT_ART, accent=cmyk(book.edition.accent, profile))
     job = download_job(book, project, (css,), "print", art)
-    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM, checks=(PRINT_CHECKS,))
+    checks = (PRINT_CHECKS, QR_CHECKS)
+    return replace(job, variant=PRINT_VARIANT, document_id=str(stable), bleed_mm=BLEED_MM, checks=checks)
 
 
 def jobs(book: Book, project: Project) -> dict[str, LayoutJob]:
