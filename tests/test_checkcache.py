@@ -120,3 +120,24 @@ def test_only_the_newest_outcomes_are_kept(project: Path, _own_cache: Path, monk
     check_outcome(Project.at(project))
     assert sorted(p.name for p in folder.glob("*.json"))[-1] == "old2.json"
     assert len(list(folder.glob("*.json"))) == 2
+
+
+def test_a_word_added_to_a_personal_word_list_is_seen(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Enchant reads a user's personal word lists: both the remembered outcome and the spelling verdicts follow
+    them, in fresh processes as `check` runs."""
+    section = project / SECTION
+    section.write_text(section.read_text(encoding="utf-8") + "\nThe Blorfication of goods.\n", encoding="utf-8")
+    settings = tmp_path / "enchant"
+    settings.mkdir()
+    monkeypatch.setenv("ENCHANT_CONFIG_DIR", str(settings))
+    command = [sys.executable, "-m", "guidebuilder", "check", "-C", str(project)]
+
+    def blorfication(*options: str) -> int:
+        done = subprocess.run(command + list(options), capture_output=True, text=True, check=True)
+        return done.stderr.count("'Blorfication'")
+
+    assert blorfication() == 2  # en-GB and en-US
+    for dictionary in ("en_GB", "en_US"):
+        (settings / f"{dictionary}.dic").write_text("Blorfication\n", encoding="utf-8")
+    assert blorfication() == 0
+    assert blorfication("--no-cache") == 0

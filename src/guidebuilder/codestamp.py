@@ -1,6 +1,6 @@
 """Where guidebuilder's caches live, and what keys them: path, size and time of this package's files, of the
-libraries a check relies on and of the Hunspell dictionaries. For the check cache and the spelling
-verdicts; standard library only, light to import."""
+libraries a check relies on, of the Hunspell dictionaries and of Enchant's user settings. For the check cache
+and the spelling verdicts; standard library only, light to import."""
 
 from __future__ import annotations
 
@@ -14,11 +14,22 @@ DICTIONARY_DIRS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/mysp
 
 
 def library_stamps(names: tuple[str, ...]) -> list[str]:
-    """The stamp of each named library's entry file and of each installed dictionary."""
+    """The stamp of each named library's entry file, of each installed dictionary and of Enchant's user settings."""
     files = [spec.origin for name in names if (spec := find_spec(name)) and spec.origin]
     for folder in DICTIONARY_DIRS:
         if os.path.isdir(folder):
             files += sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
+    return [stamp(path) for path in files] + enchant_settings_stamps()
+
+
+def enchant_settings_stamps() -> list[str]:
+    """The stamp of each file of Enchant's user settings (personal word lists, dictionaries, provider order):
+    under ENCHANT_CONFIG_DIR, else enchant/ under XDG_CONFIG_HOME."""
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    files = []
+    for folder, dirs, names in os.walk(os.environ.get("ENCHANT_CONFIG_DIR") or os.path.join(config, "enchant")):
+        dirs.sort()
+        files += sorted(os.path.join(folder, name) for name in names)
     return [stamp(path) for path in files]
 
 
