@@ -92,3 +92,30 @@ def test_build_error_exits_1_without_traceback(runner, project: Path, tmp_path: 
     assert result.exit_code == 1
     assert "refusing to fetch" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_compiled_templates_follow_the_template_source(project: Path, tmp_path: Path):
+    """Templates compiled by an earlier run are reused (writers/templates.py) only while their source is
+    unchanged; a cache folder that cannot be written is no error."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "SOURCE_DATE_EPOCH": "1796006764"}
+    command = [sys.executable, "-m", "guidebuilder", "build", "en-GB", "--format", "html", "-C", str(project), "-q"]
+    page = project / "dist" / "en-GB" / "fixture-guide-en-GB.html"
+    template = project / "layouts" / "booklet" / "booklet.html.j2"
+
+    subprocess.run(command, env=env, check=True)
+    first = page.read_text(encoding="utf-8")
+    assert list(cache.glob("guidebuilder/templates/*/__jinja2_*.cache"))
+    subprocess.run(command, env=env, check=True)
+    assert page.read_text(encoding="utf-8") == first  # from the compiled templates
+    template.write_text(template.read_text(encoding="utf-8").replace("<body", "<body data-edited", 1))
+    subprocess.run(command, env=env, check=True)
+    assert "data-edited" in page.read_text(encoding="utf-8")
+    shutil.rmtree(cache / "guidebuilder" / "templates")
+    (cache / "guidebuilder" / "templates").write_text("a file where the cache folder should be")
+    subprocess.run(command, env=env, check=True)
+    assert "data-edited" in page.read_text(encoding="utf-8")
