@@ -37,6 +37,7 @@ $(INSTALLED): pyproject.toml
 	@tools/system-deps.sh $(RUNTIME_DEBS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	$(BIN)/python -m compileall -q src  # as an installed package is: no first run compiles (PYTHONDONTWRITEBYTECODE)
 	@touch $@
 
 install: $(INSTALLED)
