@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..internals import register_pyphen_dictionary
+
 ENDINGS = ("’s", "'s", "s", "es", "n", "en")  # a name with a possessive or inflection ending is still the name
 APOSTROPHES = "’'"
 
@@ -99,15 +101,7 @@ def install(hyphenation: Hyphenation) -> Dictionary:
     """Make pyphen answer WeasyPrint's look-up for the document's language with this hyphenation."""
     import pyphen
 
-    # WeasyPrint asks pyphen for a dictionary by language and offers no hook of its own, so the dictionary is
-    # registered in pyphen's module-level LANGUAGES and hdcache (not public API; pyphen is bounded in
-    # pyproject.toml, and tests/test_hyphenation.py fails if a pyphen release stops honouring them).
+    def dictionary() -> Dictionary:
+        return Dictionary(hyphenation, pyphen.Pyphen(filename=bundled()[hyphenation.patterns]).hd)
 
-    key = Path(f"guidebuilder-hyphenation-{hyphenation.key}")  # a cache key only: no such file is read
-    if key not in pyphen.hdcache:
-        base = pyphen.Pyphen(filename=bundled()[hyphenation.patterns]).hd
-        pyphen.hdcache[key] = Dictionary(hyphenation, base)
-    name = hyphenation.language.replace("-", "_")
-    pyphen.LANGUAGES[name] = key
-    pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
-    return pyphen.hdcache[key]
+    return register_pyphen_dictionary(hyphenation.language, f"guidebuilder-hyphenation-{hyphenation.key}", dictionary)
