@@ -2,8 +2,7 @@
 
 Run with `make bench` (every step; prints a table and writes dist/bench.json), or one step or a few with
 `python bench/bench.py floor check` or `BENCH_ONLY=floor,check` (prints their part of the table). Times are
-medians of several runs; every
-ratio compares numbers measured in this run on this machine.
+medians of several runs; every ratio compares numbers measured in this run on this machine.
 """
 
 from __future__ import annotations
