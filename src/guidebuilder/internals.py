@@ -2,8 +2,7 @@
 
 Each function says why it is needed; tests/test_internals.py (tests/test_hyphenation.py for pyphen) fails when
 the library changes what it relies on, and pyproject.toml bounds each library to the versions those tests passed
-on. Light: callers hand in the library's objects (pyphen, which has none to hand, is imported when used). The one
-use outside: pipeline/workers.py reads ProcessPoolExecutor._processes to kill the workers on an interrupt.
+on. Light: callers hand in the library's objects (pyphen, which has none to hand, is imported when used).
 """
 
 from __future__ import annotations
