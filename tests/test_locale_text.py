@@ -254,7 +254,7 @@ def test_german_and_english_editions_have_their_quotes_and_dashes(real_guide_htm
     german, english = text_of(real_guide_html["de-DE"]), text_of(real_guide_html["en-GB"])
     assert '"' not in german and '"' not in english
     assert "'" not in english, "straight apostrophes left"
-    assert "each with that country’s official, sourced facts" in english, "interface strings get curly apostrophes"
+    assert "“page undated” means that a source page doesn’t show" in english, "interface strings get curly quotes"
     months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
     assert re.search(rf"Stand: ({months}) 20\d\d", german)
     assert "Seite ohne Datum" in german  # a fact from an undated official page says so, in German

@@ -209,7 +209,7 @@ def test_placeholders_and_markdown_survive():
             kept = set(PLACEHOLDER.findall(entries[unit.context].string))
             assert set(unit.placeholders) <= kept  # a translation may add vocabulary words, nothing else
             assert all(p.startswith("{{ vocabulary.") for p in kept - set(unit.placeholders))
-        assert "#. Keep the placeholders as written ({{ country.name }}" in po_text(REPO, language)
+        assert "#. Keep the placeholders as written ({{ vocabulary.edition }}" in po_text(REPO, language)
     french = guide.catalogs["fr"].entries["role/body/1"].string
     assert "\n\n- organisme qui recrute : {{ vocabulary.hiring_agency }};\n" in french  # a Markdown list in one unit
 
@@ -217,7 +217,7 @@ def test_placeholders_and_markdown_survive():
 def test_a_dropped_placeholder_is_an_error_at_the_po_line(runner, guide_copy: Path):
     path = guide_copy / "guide" / "translations" / "de.po"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("In dieser Länderausgabe ({{ country.name }}) ist", "Hier ist"), encoding="utf-8")
+    path.write_text(text.replace("In der Ausgabe für {{ vocabulary.edition }} stellt", "Hier stellt"), encoding="utf-8")
     line = next(e.line for e in read_po(path.read_text(encoding="utf-8")).values() if e.context == "role/body/1")
     result = run_cli(runner, "check", "-C", str(guide_copy))
     assert result.exit_code == 1
