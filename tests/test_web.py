@@ -101,7 +101,8 @@ def test_web_edition_is_one_accessible_page_in_its_language(site):
         if href.startswith("#"):
             assert href[1:] in page.ids, href
     assert "Table des matières" in html and "Passer au guide" in html
-    assert re.search(r'<span class="as-of">\(date de la source\s:\s[^)]+\)</span>', html), "facts carry their as-of dates"
+    as_of = r'<span class="as-of">\(date de la source\s:\s[^)]+\)</span>'
+    assert re.search(as_of, html), "facts carry their as-of dates"
     assert re.search(r'<sup class="ref"><a href="#src-1"', html), "facts carry their source numbers"
     assert not page.scripts and not page.resources, "the page loads nothing"
     assert not page.links, "no canonical or alternate links without site_url"
