@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from .yamlpos import Positioned
 GUIDE = "guide.yaml"  # msgctxt prefix of the guide's own texts (a section id cannot contain a dot)
 NOT_TEXT = frozenset({"type", "kind", "src", "url", "accessed", "topic", "only_in", "not_in"})
 KEYWORD_SEPARATOR = ", "
-PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}")  # not .*?: a long run of braces would cost quadratic time
 _UNIT_START = re.compile(r"^(#{1,6} +|[ \t]*(?:[-*+]|\d+[.)]) +|> ?)")
 
 
@@ -262,75 +261,8 @@ def _previous_on_one_line(text: str) -> str:
 
 
 def read_po(text: str) -> dict[str, Entry]:
-    """The entries of a PO file by msgctxt, each with the line of its msgstr and its previous msgid."""
-    return dict(_read_po(text))  # the entries are frozen: a copy of the mapping is the caller's own
+    """The well-formed entries of a PO text by msgctxt, each with the line of its msgstr and its previous msgid
+    (content.poread.parse_po also gives the errors)."""
+    from .poread import parse_po
 
-
-@lru_cache(maxsize=16)  # the preview, a long-lived process, reads mostly unchanged files
-def _read_po(text: str) -> dict[str, Entry]:
-    from io import BytesIO
-
-    from babel.messages.pofile import read_po as babel_read
-
-    catalog = babel_read(BytesIO(text.encode("utf-8")), abort_invalid=True)
-    lines, previous = _scan(text)
-    entries = {}
-    for message in catalog:
-        if not message.id or message.context is None or not isinstance(message.id, str):
-            continue
-        entries[message.context] = Entry(
-            message.context,
-            message.id,
-            message.string or "",
-            message.fuzzy,
-            previous.get(message.context),
-            lines.get(message.context, 0),
-        )
-    return entries
-
-
-def _scan(text: str) -> tuple[dict[str, int], dict[str, str]]:
-    """By msgctxt: the line of each msgstr's first text line, and the previous msgid (`#| msgid`, which
-    Babel's reader skips)."""
-    from babel.messages.pofile import denormalize
-
-    lines: dict[str, int] = {}
-    previous: dict[str, str] = {}
-    context: list[str] | None = None
-    before: list[str] = []
-    rows = text.split("\n")
-    for number, row in enumerate(rows, 1):
-        if row.startswith("#| msgid "):
-            before = [row[9:]]
-        elif row.startswith('#| "') and before:
-            before.append(row[3:])
-        elif row.startswith("msgctxt "):
-            context = [row[8:]]
-        elif context is not None and row.startswith('"') and context[-1] is not None:
-            context.append(row)
-        elif row.startswith("msgid "):
-            context = context and [*context, None]
-        elif row.startswith("msgstr") and context is not None:
-            name = denormalize("\n".join(c for c in context if c is not None))
-            continued = row.rstrip().endswith('""') and number < len(rows) and rows[number].startswith('"')
-            lines[name] = number + (1 if continued else 0)
-            if before:
-                previous[name] = denormalize("\n".join(before))
-            context, before = None, []
-        elif not row.strip():
-            context, before = None, []
-    return lines, previous
-
-
-def stray_lines(text: str) -> list[int]:
-    """The lines of msgids not preceded by a msgctxt (the header's empty msgid excepted)."""
-    rows = text.split("\n")
-    msgids = [n for n, row in enumerate(rows, 1) if row.startswith("msgid ")]
-    if msgids and rows[msgids[0] - 1] == 'msgid ""':
-        msgids = msgids[1:]
-    found = []
-    for number in msgids:
-        previous = next((r for r in reversed(rows[: number - 1]) if not r.startswith('"')), "")
-        if not previous.startswith("msgctxt "):
-            found.append(number)
-    return found
+    return dict(parse_po(text).entries)  # the entries are frozen: a copy of the mapping is the caller's own

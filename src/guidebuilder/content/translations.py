@@ -19,12 +19,11 @@ from .po import (
     body_pieces,
     guide_units,
     join_body,
-    read_po,
     replace_texts,
     section_units,
-    stray_lines,
     translated_origin,
 )
+from .poread import parse_po
 from .types import check_language
 from .vocabulary import PREFIX
 
@@ -76,16 +75,14 @@ def load_catalogs(reader: Reader) -> dict[str, Catalog]:
         text = reader.text(path)
         if text is None:
             continue
-        try:
-            entries = read_po(text)
-        except Exception as exc:  # noqa: BLE001  Babel raises PoFileError and others on malformed files
-            reader.problem(path, getattr(exc, "lineno", 0) or 0, "", f"malformed PO file: {exc}")
+        parsed = parse_po(text)
+        for line, message in parsed.errors:
+            reader.problem(path, line, "", message)
+        if parsed.errors:
             continue
-        for entry in entries.values():
+        for entry in parsed.entries.values():
             _check_placeholders(reader, path, entry)
-        for line in stray_lines(text):
-            reader.problem(path, line, "", "entry without msgctxt: every unit names its section and path")
-        catalogs[language] = Catalog(language, reader.name(path), entries)
+        catalogs[language] = Catalog(language, reader.name(path), parsed.entries)
     return catalogs
 
 
