@@ -1,4 +1,4 @@
-"""guidebuilder benchmark: stages, the WeasyPrint floor, parallel builds, scaling, no-op make, sizes.
+"""guidebuilder benchmark: stages, the WeasyPrint floor, hostile text, parallel builds, scaling, no-op make, sizes.
 
 Run with `make bench` (every step; prints a table and writes dist/bench.json), or one step or a few with
 `python bench/bench.py floor check` or `BENCH_ONLY=floor,check` (prints their part of the table). Times are
@@ -274,6 +274,26 @@ def glance() -> dict[str, object]:
     }
 
 
+def slow_inputs() -> dict[str, object]:
+    """`check --no-cache` and `build --format web` of the fixture project with a 200 kB run without spaces in each
+    kind of text path (tests/slow_inputs.py): wall and CPU seconds per run, each command in a fresh process."""
+    sys.path.insert(0, str(ROOT))
+    from tests.slow_inputs import PAYLOADS, hostile_project
+
+    rows = {}
+    for name, unit in PAYLOADS.items():
+        work = Path(tempfile.mkdtemp(prefix=f"bench-slow-{name}-"))
+        root = hostile_project(work, ROOT / "tests" / "fixtures" / "project", ROOT / "layouts", unit)
+        row = {}
+        for command in (("check", "--no-cache"), ("build", "en-GB", "--format", "web", "-q")):
+            used = children_cpu()
+            wall_s, _ = timed(lambda c=command, r=root: run(GB, *c, "-C", str(r)), 1)
+            row[command[0]] = {"wall_s": wall_s, "cpu_s": children_cpu() - used}
+        rows[name] = row
+        shutil.rmtree(work)
+    return rows
+
+
 def all_vs_separate() -> dict[str, object]:
     """`build --all` (every format, parallel workers) against the sum of one process per edition."""
     from guidebuilder.content.guide import load_guide
@@ -413,6 +433,7 @@ STEPS = {
     "floor": floor,
     "glance": glance,
     "check": check,
+    "slow_inputs": slow_inputs,
     "all_vs_separate": all_vs_separate,
     "scaling": scaling,
     "make": noop_make,
@@ -489,6 +510,15 @@ def print_check(report: dict) -> None:
     )
 
 
+def print_slow_inputs(report: dict) -> None:
+    print("\nhostile text: a 200 kB run in each kind of text path (target: a few seconds each, < 30 s CPU)")
+    for name, row in report["slow_inputs"].items():
+        print(
+            f"  {name:<13} check {row['check']['wall_s']:5.1f} s ({row['check']['cpu_s']:5.1f} s CPU)"
+            f"   build --format web {row['build']['wall_s']:5.1f} s ({row['build']['cpu_s']:5.1f} s CPU)"
+        )
+
+
 def print_all_vs_separate(report: dict) -> None:
     al = report["all_vs_separate"]
     print(
@@ -528,6 +558,7 @@ PRINTERS = {
     "floor": print_floor,
     "glance": print_glance,
     "check": print_check,
+    "slow_inputs": print_slow_inputs,
     "all_vs_separate": print_all_vs_separate,
     "scaling": print_scaling,
     "make": print_make,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..content.models import SpellingTable
 
-# Spans never respelled: placeholders, link targets, autolinks, URLs, inline code.
 WORD = re.compile(r"[^\W\d_]+")  # a whole word: a run of letters
-PROTECTED = r"\{\{.*?\}\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|`[^`]*`"
+# Spans never respelled: placeholders, link targets, autolinks, URLs, inline code. Each attempt stops where
+# the next can start (at a brace, ']', '<'), so a long run without spaces costs linear time, not quadratic.
+PROTECTED = r"\{\{[^{}\n]*\}\}|\]\([^)\]]*\)|<[^<>\s]*>|\b(?:https?://|mailto:|www\.)\S+|`[^`]*`"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ def _keep_case(model: str, word: str) -> str:
     return word
 
 
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """Whether offset lies in one of the spans (sorted, not overlapping)."""
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
+
+
 @dataclass(frozen=True)
 class Variety:
     """A spelling table made ready to apply."""
@@ -50,15 +58,17 @@ class Variety:
         made: list[tuple[int, str, str]] = []
         if self.table.pairs.keys().isdisjoint(WORD.findall(text.lower())):
             return text, made
-        protected = [match.span() for match in self.protected.finditer(text)]
+        spans = [match.span() for match in self.protected.finditer(text)]  # in order, never overlapping
+        starts = [begin for begin, _ in spans]
+        newlines = [match.start() for match in re.finditer("\n", text)]
 
         def swap(match: re.Match[str]) -> str:
             word, start = match[0], match.start()
             new = self.table.pairs.get(word.lower())
-            if new is None or any(begin <= start < end for begin, end in protected):
+            if new is None or _inside(spans, starts, start):
                 return word
             new = _keep_case(word, new)
-            made.append((text.count("\n", 0, start), word, new))
+            made.append((bisect_right(newlines, start), word, new))
             return new
 
         return WORD.sub(swap, text), made

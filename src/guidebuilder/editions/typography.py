@@ -20,9 +20,12 @@ PUNCTUATION_SPACE = {
 # Guillemets hold their text with no-break spaces in French (both conventions).
 GUILLEMETS = {"fr"}
 
-TAG = re.compile(r"(<[^>]*>)")
+# Every pattern here runs over body text of any length: each attempt must stop at the next place another
+# attempt can start (a tag at the next '<', an address at the next '@'), or a long run without spaces
+# costs quadratic time (tests/test_slow_inputs.py).
+TAG = re.compile(r"(<[^<>]*>)")  # markdown-it writes a '<' of the text as &lt;: every '<' left opens a tag
 # Left alone: URLs, e-mail addresses and HTML character references.
-URL = re.compile(r"((?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|&#?\w+;)")
+URL = re.compile(r"((?:https?://|mailto:|www\.)\S+|(?<![^\s@])[^\s@]+@[^\s@]+\.\w+|&#?\w+;)")
 RANGE = re.compile(r"(?<![\d/.:\-–])(\d+)\s?-\s?(\d+)(?![\d\-–/])")
 SPACE = "[ \u00a0\u202f]"
 # A slash between letters (Zollbeamtin/Zollbeamter) is a place a line may break: browsers do not break there.
@@ -51,7 +54,7 @@ def _rules(tag: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     if currency.rstrip().endswith("¤") and currency[-2:-1].isspace():
         rules.append((re.compile(r"(\d)" + SPACE + r"?([$€£¥])"), "\\1" + currency[-2] + "\\2"))
     if language in GUILLEMETS:
-        rules += [(re.compile("«" + SPACE + "*"), "«" + NBSP), (re.compile(SPACE + "*»"), NBSP + "»")]
+        rules += [(re.compile("«" + SPACE + "*"), "«" + NBSP), (re.compile(f"(?<!{SPACE}){SPACE}*»"), NBSP + "»")]
     spaces = PUNCTUATION_SPACE.get(tag, PUNCTUATION_SPACE.get(language, {}))
     for mark, space in spaces.items():
         # after a word, a closing quote or bracket, or an interface string's field ("{label} : {text}")

@@ -25,8 +25,11 @@ CHUNK = re.compile(r"[\w'’-]+")
 NOT_WORD = re.compile(r"[\d_]")
 POSSESSIVE = re.compile(r"['’]s$")
 APOSTROPHE = re.compile(r"['’]")
-# Not words: link targets, URLs, e-mail addresses, inline code, character references.
-NOT_TEXT = re.compile(r"\{\w+\}|\]\([^)]*\)|<[^>\s]*>|\b(?:https?://|mailto:|www\.)\S+|\S+@\S+\.\w+|`[^`]*`|&#?\w+;")
+# Not words: link targets, URLs, e-mail addresses, inline code, character references. Each attempt stops
+# where the next can start (at ']', '<', '@'), so a long run without spaces costs linear time, not quadratic.
+NOT_TEXT = re.compile(
+    r"\{\w+\}|\]\([^)\]]*\)|<[^<>\s]*>|\b(?:https?://|mailto:|www\.)\S+|(?<![^\s@])[^\s@]+@[^\s@]+\.\w+|`[^`]*`|&#?\w+;"
+)
 DICTIONARY_DIRS = tuple(map(Path, codestamp.DICTIONARY_DIRS))
 DEBIAN_PACKAGE = {"fr": "hunspell-fr", "de": "hunspell-de-de"}
 
