@@ -155,8 +155,14 @@ pay_page:
   url: https://www.example.gov.uk/pay
 """
 
-# Generated from the model so that it stays complete; line 1 is a comment, the keys start on line 2.
-STRINGS = "# Interface strings.\n" + "".join(f"{name}: {name.replace('_', ' ')}\n" for name in UiStrings.model_fields)
+# Generated from the model so that it stays complete (templates with their placeholders); line 1 is a comment,
+# the keys start on line 2.
+STRINGS = "# Interface strings.\n" + "".join(
+    f"{name}: {name.replace('_', ' ')}\n"
+    if name not in UiStrings.TEMPLATES
+    else f'{name}: "{name.replace("_", " ")} {" ".join(f"{{{p}}}" for p in UiStrings.TEMPLATES[name])}"\n'
+    for name in UiStrings.model_fields
+)
 
 BASE = {
     "guide.yaml": GUIDE,

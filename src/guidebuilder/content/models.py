@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Field, NonNegativeInt, PositiveInt, field_validator, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, ValidationInfo, field_validator, model_validator
 
 from .types import (
     AsOf,
@@ -21,6 +21,7 @@ from .types import (
     Slug,
     Text,
     Url,
+    check_template,
     located,
 )
 
@@ -425,6 +426,16 @@ class GuideMeta(Model):
 class UiStrings(Model):
     """Interface strings of the layouts for one language."""
 
+    # The strings the layouts fill with str.format, and the names each is given; every other string is printed as
+    # written. tests/test_interface_strings.py checks this against every .format call of the layouts.
+    TEMPLATES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "figures_as_of": ("date",),
+        "as_of": ("date",),
+        "accessed": ("date",),
+        "booklet_title": ("title",),
+        "pages_count": ("n",),
+    }
+
     contents: Text
     about_title: Text
     about_text: Text
@@ -500,6 +511,12 @@ class UiStrings(Model):
     chart_stage: Text
     chart_duration: Text
     duration_unknown: Text
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str, info: ValidationInfo) -> str:
+        check_template(value, cls.TEMPLATES.get(info.field_name, ()))
+        return value
 
 
 class SpellingTable(Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
@@ -16,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+EDITION_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}")  # {{ agency.name }}: filled from the edition before layout
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BCP47 = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[A-Z][a-z]{3}))?-(?P<region>[A-Z]{2})$")
@@ -89,6 +92,35 @@ def _edition_tag(value: str) -> str:
     _language(match["lang"])
     _country(match["region"])
     return value
+
+
+def check_template(text: str, names: Iterable[str]) -> None:
+    """A string the layouts fill with str.format (names given) or print as written (no names): each placeholder
+    one of the names, bare ({date}: no attribute, index, conversion or format spec), each name used."""
+    names = sorted(names)
+    if not names:
+        if "{" in EDITION_PLACEHOLDER.sub("", text) or "}" in EDITION_PLACEHOLDER.sub("", text):
+            raise ValueError("this string takes no {placeholder}: its braces would print as written")
+        return
+    from string import Formatter
+
+    wanted = ", ".join(f"{{{name}}}" for name in names)
+    try:
+        fields = [(name, conversion, spec) for _, name, spec, conversion in Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc}); placeholders are written {wanted}") from None
+    for name, conversion, spec in fields:
+        shown = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+        base = re.match(r"\w*", name)[0]
+        if base not in names:
+            raise ValueError(f"unknown placeholder {shown}; this string takes {wanted}")
+        if shown != f"{{{base}}}":
+            raise ValueError(f"write {{{base}}}, not {shown}: no attribute, index, conversion or format spec")
+    if "{{" in text or "}}" in text:
+        raise ValueError(f"a string filled with {wanted} takes no doubled brace and no {{{{ }}}} placeholder")
+    missing = [name for name in names if name not in {field for field, _, _ in fields}]
+    if missing:
+        raise ValueError(f"the placeholder {{{missing[0]}}} is missing; this string takes {wanted}")
 
 
 def _url(value: str) -> str:
