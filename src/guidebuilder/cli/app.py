@@ -177,6 +177,7 @@ def build(
     from ..project import BookletSettings
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
+    _run(_names, editions or (), country)
     proj = _project(project, out, tuple(layouts or ()), booklet)
     workers = _run(pool_size, len(editions or ()), all_editions or bool(country))
     with worker_pool(workers) as pool:
@@ -196,6 +197,23 @@ def build(
     summary = _preflight_summary(outputs)
     if summary or not quiet:
         typer.echo(summary or "preflight: no findings")
+
+
+def _names(editions: list[str], country: Optional[str]) -> None:
+    """Edition ids and a country as named: plain names (light: before the workers start)."""
+    from ..content.arguments import country_code, edition_id
+
+    for name in editions:
+        edition_id(name)
+    if country is not None:
+        country_code(country)
+
+
+def _language(language: str) -> str:
+    """A language code as named, checked before the guide is read."""
+    from ..content.arguments import language_code
+
+    return _run(language_code, language)
 
 
 def _preflight_summary(outputs: list) -> str:  # noqa: ANN001
@@ -254,6 +272,7 @@ def translations_export(
     """Write or update guide/translations/<lang>.po: changed units become fuzzy, new ones untranslated."""
     from ..i18n.translators import export, status_line
 
+    _language(language)
     path, states = _run(export, _source(project), language)
     typer.echo(f"wrote {path.name}: {status_line(language, states)}")
 
@@ -282,7 +301,8 @@ def translations_diff(
     """For each fuzzy unit: the source's change since it was translated, word by word ([-old-] {+new+})."""
     from ..i18n.translators import fuzzy_changes, word_diff
 
-    for unit, before, after in fuzzy_changes(_source(project), language):
+    _language(language)
+    for unit, before, after in _run(fuzzy_changes, _source(project), language):
         typer.echo(f"{unit.path}:{unit.line}: {unit.context}\n  {word_diff(before, after)}")
 
 
@@ -293,6 +313,7 @@ def new_language(
     """Start guide/translations/<lang>.po (every unit untranslated) and guide/strings/<lang>.yaml (marked TODO)."""
     from ..i18n.translators import new_language as run_new_language
 
+    _language(language)
     for path in _run(run_new_language, _source(project), language):
         typer.echo(f"wrote {path.name}")
 

@@ -173,8 +173,8 @@ def load_source(root: Path) -> SourceText:
 
 
 NAMES = {
-    "spelling": (re.compile(r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?$"), "a spelling variety such as en-GB"),
-    "glossary": (re.compile(r"^[a-z]{2,3}$"), "a language code such as de"),
+    "spelling": (re.compile(r"^[a-z]{2,3}-[A-Z]{2}(?:-[a-z0-9]{5,8})?\Z"), "a spelling variety such as en-GB"),
+    "glossary": (re.compile(r"^[a-z]{2,3}\Z"), "a language code such as de"),
 }
 
 

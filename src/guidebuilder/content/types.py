@@ -20,9 +20,11 @@ from pydantic_core import PydanticCustomError
 
 EDITION_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}")  # {{ agency.name }}: filled from the edition before layout
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-BCP47 = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[A-Z][a-z]{3}))?-(?P<region>[A-Z]{2})$")
-HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# \Z, not $: '$' also matches before a final newline, so 'en-NZ\n' would pass.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+BCP47 = re.compile(r"^(?P<lang>[a-z]{2,3})(?:-(?P<script>[A-Z][a-z]{3}))?-(?P<region>[A-Z]{2})\Z")
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 class Model(BaseModel):
@@ -76,7 +78,7 @@ def _currency(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if value not in _languages():
+    if not LANGUAGE.fullmatch(value) or value not in _languages():  # Babel also lists en_GB, zh_Hans...
         raise ValueError(f"'{value}' is not an ISO 639 language code")
     return value
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from babel.numbers import get_territory_currencies
 
+from ..content.arguments import edition_tag
 from ..content.loader import TODO, Reader, to_do_values
 from ..content.models import Edition
-from ..content.types import BCP47, check_country, check_language
 from ..content.vocabulary import FILE as VOCABULARY_FILE
 from ..content.vocabulary import used_keys
 from ..content.yamlpos import parse_yaml
@@ -50,7 +50,7 @@ class NewEdition:
 def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdition:
     """Write guide/editions/<tag>.yaml with TODO values; refuse a malformed tag, an existing file
     or an unknown --from edition."""
-    language, country = _parse_tag(tag)
+    language, country = edition_tag(tag)
     path = guide_dir / "editions" / f"{tag}.yaml"
     if path.exists():
         raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag")
@@ -74,19 +74,6 @@ def _create(path: Path, text: str, shown: str) -> None:
         raise BuildError(f"cannot write {shown}: {exc.strerror}") from None
     except OSError as exc:
         raise BuildError(f"cannot write {shown}: {exc.strerror}") from None
-
-
-def _parse_tag(tag: str) -> tuple[str, str]:
-    """The language and region of a BCP 47 language-REGION tag (e.g. en-NZ), or a usage error."""
-    match = BCP47.match(tag)
-    if not match:
-        raise UsageError(f"'{tag}' is not a BCP 47 tag of the form language-REGION, e.g. en-NZ or de-AT")
-    try:
-        check_language(match["lang"])
-        check_country(match["region"])
-    except ValueError as exc:
-        raise UsageError(f"'{tag}': {exc}") from None
-    return match["lang"], match["region"]
 
 
 def _load_from(guide_dir: Path, from_id: str) -> Edition:

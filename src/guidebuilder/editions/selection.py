@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from ..content import arguments
 from ..content.guide import Guide
 from ..errors import UsageError
+
+
+def check_names(editions: Iterable[str], country: str | None = None) -> None:
+    """Edition ids and a country as named: plain names, before any file is read (whether they exist comes later)."""
+    for name in editions:
+        arguments.edition_id(name)
+    if country is not None:
+        arguments.country_code(country)
 
 
 def select_editions(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..content.arguments import language_code
 from ..content.guide import Guide, SourceText
 from ..content.po import Entry, Unit, merge, write_po
 from ..content.translations import Catalog, po_path, source_units
-from ..content.types import check_language
-from ..errors import Problem
+from ..errors import Problem, UsageError
 
 
 def translation_warnings(guide: Guide) -> list[Problem]:
@@ -51,6 +51,7 @@ def status_line(language: str, states: list[str]) -> str:
 
 def export(guide: Guide | SourceText, language: str) -> tuple[Path, list[str]]:
     """Write (or update, like msgmerge) the language's PO file for the current source; its units' states."""
+    _translatable(guide, language)
     units = source_units(guide.sections, guide.meta, guide.origins)
     path = po_path(guide.root, language)
     old = dict(guide.catalogs[language].entries) if language in guide.catalogs else {}
@@ -66,7 +67,7 @@ def export(guide: Guide | SourceText, language: str) -> tuple[Path, list[str]]:
 
 def fuzzy_changes(guide: Guide | SourceText, language: str) -> list[tuple[Unit, str, str]]:
     """Each fuzzy unit with the source it was translated from and the current source."""
-    catalog = guide.catalogs.get(language)
+    catalog = guide.catalogs.get(language_code(language))
     if catalog is None:
         return []
     changes = []
@@ -97,14 +98,7 @@ def word_diff(before: str, after: str) -> str:
 
 def new_language(guide: Guide | SourceText, language: str) -> list[Path]:
     """A PO file with every unit untranslated, and a copy of the English interface strings marked TODO."""
-    from ..errors import UsageError
-
-    try:
-        check_language(language)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if language == guide.meta.language:
-        raise UsageError(f"'{language}' is the language of the source (guide.yaml language)")
+    _translatable(guide, language)
     path = po_path(guide.root, language)
     if path.exists():
         raise UsageError(f"{path} already exists; update it with `guidebuilder translations export {language}`")
@@ -117,6 +111,12 @@ def new_language(guide: Guide | SourceText, language: str) -> list[Path]:
         strings.write_text(_to_do_strings(source), encoding="utf-8")
         made.append(strings)
     return made
+
+
+def _translatable(guide: Guide | SourceText, language: str) -> None:
+    """A usage error unless language is a language code other than the source's."""
+    if language_code(language) == guide.meta.language:
+        raise UsageError(f"'{language}' is the language of the source (guide.yaml language)")
 
 
 def _to_do_strings(source: str) -> str:

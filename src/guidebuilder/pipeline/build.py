@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..content.guide import Guide
 from ..editions.book import Book
-from ..editions.selection import select_editions
+from ..editions.selection import check_names, select_editions
 from ..errors import BuildError, UsageError
 from ..project import Project
 from ..proof.validate import validate
@@ -74,6 +74,7 @@ def build(
     """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes.
     Everything from the first look into project.out on runs under its lock (pipeline.lock): one writer at a time."""
     chosen_formats = check_formats(formats)
+    check_names(editions, country)
     observer = observer or BuildObserver()
     with ExitStack() as stack:
         if pool is None:

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from ..editions.selection import select_editions
+from ..editions.selection import check_names, select_editions
 from ..preflight.findings import EditionCheck
 from ..preflight.links import check_online, cited_urls
 from ..preflight.profile import PROFILE, Profile
@@ -33,6 +33,7 @@ def preflight(
     """Preflight the chosen editions (default: the default edition); report=True writes
     dist/<edition>/preflight.html and preflight.json, under the output folder's lock (`waiting` hears who else
     holds it)."""
+    check_names(editions)
     if pool is None:
         with worker_pool(default_jobs()) as own:
             return preflight(project, editions, everything, online, report, own, profile, waiting)

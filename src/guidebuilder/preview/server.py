@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..content.arguments import edition_id
 from ..errors import GuideError, UsageError
 from ..pipeline.workers import default_jobs, start_pool, stop_pool
 from ..project import Project
@@ -59,6 +60,8 @@ class Preview:
         self.first_edition = edition
         self.stop = threading.Event()
         self._dirty = threading.Event()
+        if edition is not None:
+            edition_id(edition)  # a plain name before anything starts; whether the guide has it comes below
         self.pool = start_pool(default_jobs())  # forked before the socket exists, so workers never hold it
         self.state = PreviewState(project, self.pool)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from ..content import arguments
 from ..content.guide import Guide
 from ..content.models import Section
 from ..editions.book import Book
@@ -18,6 +19,7 @@ from .validate import validate
 def explain(project: Project, edition_id: str) -> str:
     """The resolved edition data and every condition's outcome, as text."""
 
+    arguments.edition_id(edition_id)
     checked = validate(project)
     guide = checked.guide
     select_editions(guide, [edition_id])
