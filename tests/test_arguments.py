@@ -99,3 +99,25 @@ def test_a_good_language_code_still_writes_its_po_file(runner, deep: Path):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (deep / "guide" / "translations").iterdir()) == ["fr.po"]
     assert run_cli(runner, "check", "--no-cache", "-C", str(deep)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("check",), ("list",), ("new-edition", "en-NZ"), ("translations", "export", "fr"), ("clean",), ("preview",)],
+    ids=lambda args: " ".join(args),
+)
+def test_a_project_folder_without_a_guide_exits_2_and_gets_nothing(runner, tmp_path: Path, args):
+    empty = tmp_path / "not-a-project"
+    empty.mkdir()
+    result = run_cli(runner, *args, "-C", str(empty))
+    assert result.exit_code == 2, result.output + result.stderr
+    assert result.stderr.startswith(f"error: no guide/ folder in {empty}: run guidebuilder in a project folder")
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.rglob("*")) == [empty]
+
+
+def test_a_layout_folder_that_does_not_exist_exits_2(runner, deep: Path, tmp_path: Path):
+    before = tree(tmp_path)
+    result = run_cli(runner, "build", "en-GB", "-f", "web", "--layouts", str(tmp_path / "nowhere"), "-C", str(deep))
+    assert (result.exit_code, result.stderr) == (2, f"error: --layouts {tmp_path / 'nowhere'}: no such folder\n")
+    assert tree(tmp_path) == before

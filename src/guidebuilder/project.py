@@ -39,6 +39,21 @@ class Project:
         out_dir = (out or root / "dist").resolve()
         return cls(root, out_dir, tuple(p.resolve() for p in layouts), booklet or BookletSettings())
 
+    @classmethod
+    def existing(
+        cls, root: Path, out: Path | None = None, layouts: tuple[Path, ...] = (), booklet: BookletSettings | None = None
+    ) -> Project:
+        """Project.at, for a folder holding guide/ and layout folders that exist: else a usage error."""
+        project = cls.at(root, out, layouts, booklet)
+        if not project.guide_dir.is_dir():
+            raise UsageError(
+                f"no guide/ folder in {project.root}: run guidebuilder in a project folder or name one with -C"
+            )
+        for folder in project.user_layouts:
+            if not folder.is_dir():
+                raise UsageError(f"--layouts {folder}: no such folder")
+        return project
+
     @property
     def guide_dir(self) -> Path:
         """The content folder."""

@@ -72,7 +72,7 @@ def _say_waiting(message: str) -> None:
 def _project(root: Path, out: Optional[Path] = None, layouts: tuple[Path, ...] = (), booklet=None):  # noqa: ANN001, ANN202
     from ..project import Project
 
-    return Project.at(root, out, layouts, booklet)
+    return _run(Project.existing, root, out, layouts, booklet)
 
 
 def _millimetres(value: str, option: str) -> float:

@@ -51,6 +51,8 @@ def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdi
     """Write guide/editions/<tag>.yaml with TODO values; refuse a malformed tag, an existing file
     or an unknown --from edition."""
     language, country = edition_tag(tag)
+    if not guide_dir.is_dir():
+        raise UsageError(f"no guide folder at {guide_dir}")
     path = guide_dir / "editions" / f"{tag}.yaml"
     if path.exists():
         raise UsageError(f"{_shown(guide_dir, path)} already exists; edit it, or choose another tag")
@@ -65,7 +67,7 @@ def new_edition(guide_dir: Path, tag: str, from_id: str | None = None) -> NewEdi
 def _create(path: Path, text: str, shown: str) -> None:
     """Write a new file, never replacing one (not even one made meanwhile)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(exist_ok=True)  # editions/ inside guide/, which must be there
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
     except FileExistsError as exc:
