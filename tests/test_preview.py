@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -47,10 +47,11 @@ def _interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start_preview(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    """`guidebuilder preview` in its own process group (as a terminal runs it), and its URL."""
+def start_preview(root: Path, *args: str, prefix: Sequence[str] = ()) -> tuple[subprocess.Popen, str]:
+    """`guidebuilder preview` in its own process group (as a terminal runs it), and its URL; prefix runs it
+    through another command (setpriv)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "GUIDEBUILDER_JOBS": "2"}
-    command = [sys.executable, "-X", "faulthandler", "-m", "guidebuilder", "preview", *args]
+    command = [*prefix, sys.executable, "-X", "faulthandler", "-m", "guidebuilder", "preview", *args]
     command += ["--port", "0", "--no-open", "-C", str(root)]
     process = subprocess.Popen(
         command,

@@ -46,17 +46,28 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 PAGE_CACHE = "private, max-age=600"  # page images are asked for by content hash (?h=), so a cached one is right
+MAX_CONNECTIONS = 32  # connections answered at once, each by a thread, event streams included; more get a 503
+IDLE_TIMEOUT_S = 30.0  # a connection that sends or takes nothing this long is closed
+# A browser that cancels a request or closes a tab: not an error, and nothing to say.
+DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 class PortInUse(GuideError):
     """The preview's port is taken."""
 
 
+def _warn(message: str) -> None:
+    """A warning on the preview's terminal."""
+    print(message, file=sys.stderr, flush=True)
+
+
 class Preview:
     """The running preview: worker pool, state, watcher, builder thread and web server."""
 
-    def __init__(self, project: Project, edition: str | None = None, port: int = 8000):
+    def __init__(self, project: Project, edition: str | None = None, port: int = 8000, warn=_warn):  # noqa: ANN001
         self.project = project
+        self.warn = warn
         self.first_edition = edition
         self.stop = threading.Event()
         self._dirty = threading.Event()
@@ -86,7 +97,7 @@ class Preview:
         self._threads[0].start()
         self.request_refresh()
         folders = [self.project.guide_dir, *self.project.search_path]
-        self._threads.append(watch(folders, self._changed, self.stop))
+        self._threads.append(watch(folders, self._changed, self.stop, self.warn))
         return self
 
     def serve_forever(self) -> None:
@@ -155,16 +166,57 @@ def _has_display() -> bool:
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _bind(port: int) -> ThreadingHTTPServer:
+def _bind(port: int) -> PreviewServer:
     """A server on 127.0.0.1:port; a busy port is an error that suggests a free one."""
     try:
-        server = ThreadingHTTPServer((HOST, port), Handler)
+        return PreviewServer((HOST, port), Handler)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise GuideError(f"cannot serve on {HOST}:{port}: {exc.strerror}") from None
         raise PortInUse(f"port {port} is in use; try --port {free_port()}") from None
-    server.daemon_threads = True
-    return server
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, at most `limit` at once (a connection beyond them gets a 503 and is closed);
+    a client going away is not an error."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], limit: int = MAX_CONNECTIONS):
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(limit)
+
+    def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        if not self.slots.acquire(blocking=False):
+            _turn_away(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)  # starts the connection's thread, which frees the slot
+        except RuntimeError:  # the thread could not start (not a Ctrl-C meanwhile: then it runs and frees the slot)
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: socket.socket, client_address: tuple[str, int]) -> None:
+        """Nothing for a client that went away; one line for anything else (instead of a traceback)."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, DISCONNECTS):
+            _warn(f"preview: a request failed: {type(error).__name__}: {error}")
+
+
+def _turn_away(request: socket.socket) -> None:
+    """Answer 503 on a connection over the limit, never waiting for the client."""
+    try:
+        request.settimeout(1.0)
+        request.sendall(BUSY)
+    except OSError:
+        pass
 
 
 def free_port() -> int:
@@ -179,6 +231,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "guidebuilder-preview"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT_S  # on the socket: an idle connection ends, its thread with it
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Quiet: the terminal is for the preview's own messages."""
@@ -222,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
                 seen = current
                 self.wfile.write(message.encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except DISCONNECTS:
             pass
         finally:
             state.unwatch(edition)
