@@ -113,12 +113,12 @@ class _Reader:
         """`#| msgid "..."` and its `#| "..."` lines: the source a fuzzy translation was made from."""
         match = KEYWORD.match(rest)
         if match:
-            value = self._strings(number, rest[match.end() :])
+            value = self._strings(number, rest[match.end() :], inside=False)
             self.previous_open = match[1] == "msgid"
             if self.previous_open:
                 self.previous = [value or ""]
         elif rest.startswith('"'):
-            value = self._strings(number, rest)
+            value = self._strings(number, rest, inside=False)
             if self.previous_open and self.previous is not None:
                 self.previous.append(value or "")
         else:
@@ -157,29 +157,30 @@ class _Reader:
         entry.fields[self.last].append(value or "")
         entry.lines[self.last].append(number)
 
-    def _strings(self, number: int, rest: str) -> str | None:
-        """The text of one or more quoted strings, or None after recording what is wrong with them."""
+    def _strings(self, number: int, rest: str, inside: bool = True) -> str | None:
+        """The text of one or more quoted strings, or None after recording what is wrong with them (inside: they
+        belong to the current entry, which is then not used)."""
         rest = rest.strip()
         parts = []
         while True:
             match = STRING.match(rest)
             if match is None:
                 problem = "string not closed: it needs a '\"' at the end of the line" if rest[:1] == '"' else ""
-                return self._bad(number, problem or "expected a string in double quotes")
+                return self._bad(number, problem or "expected a string in double quotes", inside)
             bad = next((e for e in ESCAPE.findall(match[1]) if e not in ESCAPES), None)
             if bad is not None:
-                return self._bad(number, f"unknown escape sequence '\\{bad}': write the character itself")
+                return self._bad(number, f"unknown escape sequence '\\{bad}': write the character itself", inside)
             parts.append(ESCAPE.sub(lambda m: ESCAPES[m[1]], match[1]))
             rest = rest[match.end() :].lstrip()
             if not rest:
                 return "".join(parts)
             if not rest.startswith('"'):
-                return self._bad(number, f"unexpected text after the string: '{rest[:40]}'")
+                return self._bad(number, f"unexpected text after the string: '{rest[:40]}'", inside)
 
-    def _bad(self, number: int, message: str) -> None:
-        """Record a bad string; its entry is not used."""
+    def _bad(self, number: int, message: str, inside: bool) -> None:
+        """Record a bad string; the entry it is in is not used."""
         self.errors.append((number, message))
-        if self.current is not None:
+        if inside and self.current is not None:
             self.current.broken = True
 
     def finish(self, last_line: int) -> None:
