@@ -3,6 +3,7 @@ run, and msgfmt's verdict on the same file is checked beside ours (a few of our 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -14,9 +15,12 @@ from guidebuilder.content.poread import parse_po
 
 from .conftest import REPO, run_cli
 
-TITLE = 'msgstr "Comprendre le rôle des agents et agentes des douanes"'
-TITLE_ID = 'msgid "Understanding the Role of a Customs Officer"'
-TITLE_ENTRY = f'msgctxt "role/title"\n{TITLE_ID}\n'
+PO = "guide/translations/fr.po"
+
+# The first unit of the real French file: its msgctxt and msgid lines, and its msgstr line.
+_FIRST = re.search(r'(msgctxt "role/title"\nmsgid ".*"\n)(msgstr ".*")\n', (REPO / PO).read_text(encoding="utf-8"))
+TITLE_ENTRY, TITLE = _FIRST[1], _FIRST[2]
+TITLE_ID = TITLE_ENTRY.split("\n")[1]
 
 
 @pytest.fixture
@@ -107,7 +111,7 @@ CASES: dict[str, tuple[Callable[[str], tuple[str, int, str]], bool]] = {
         False,
     ),
     "unknown-escape": (
-        lambda t: (t.replace(TITLE, TITLE.replace("rôle", "r\\ôle")), line_of(t, TITLE), "unknown escape sequence"),
+        lambda t: (t.replace(TITLE, TITLE.replace('"', '"\\q', 1)), line_of(t, TITLE), "unknown escape sequence"),
         False,
     ),
     "no-header": (

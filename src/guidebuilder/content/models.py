@@ -426,14 +426,17 @@ class GuideMeta(Model):
 class UiStrings(Model):
     """Interface strings of the layouts for one language."""
 
-    # The strings the layouts fill with str.format, and the names each is given; every other string is printed as
-    # written. tests/test_interface_strings.py checks this against every .format call of the layouts.
+    # The strings the layouts and the resolver fill with str.format (or the `phrase` filter), and the names each is
+    # given; every other string is printed as written. tests/test_interface_strings.py checks this table against
+    # every such call.
     TEMPLATES: ClassVar[dict[str, tuple[str, ...]]] = {
         "figures_as_of": ("date",),
+        "figures_span": ("first", "last"),
         "as_of": ("date",),
         "accessed": ("date",),
         "booklet_title": ("title",),
         "pages_count": ("n",),
+        "labelled": ("label", "text"),
     }
 
     contents: Text
