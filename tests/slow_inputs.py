@@ -1,7 +1,7 @@
 """Hostile text for the slow-input test and the bench: 200 kB runs without spaces, planted in each kind of text
-path of a copy of the fixture project: a body line (block Markdown), a block item (inline Markdown) and a section
-title (plain text with the typographer's quotes). Table cells, edition facts and PO translations go through the
-same functions."""
+path of a copy of the fixture project: a body line (block Markdown), a block item (inline Markdown), a section
+title (plain text with the typographer's quotes) and an edition's fact (checked for money and dates too). Table
+cells and PO translations go through the same functions."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def plant(root: Path, unit: str, size: int = SIZE) -> None:
     _append(guide / "sections/01-intro.md", f"\n\n{run}\n")  # one line of its own at the end of a section file
     _edit(guide / "sections/02-pay.md", "Check the dates.", json.dumps(run))  # a checklist item
     _edit(guide / "sections/03-local.md", "title: Local Notes", f"title: {json.dumps(run)}")
+    _edit(guide / "editions/en-US.yaml", "  - text: Be a citizen.", f"  - text: {json.dumps(run)}")  # a fact
 
 
 def hostile_project(into: Path, fixture: Path, layouts: Path, unit: str, size: int = SIZE) -> Path:

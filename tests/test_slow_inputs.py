@@ -24,6 +24,7 @@ from guidebuilder.content.text import TextError, fill
 from guidebuilder.editions.spelling import Variety
 from guidebuilder.editions.typography import typeset, typeset_html
 from guidebuilder.proof.spellcheck import words_of
+from guidebuilder.proof.warnings import holds_money
 
 from .conftest import FIXTURE, REPO
 from .slow_inputs import PAYLOADS, hostile_project, run_of
@@ -35,8 +36,18 @@ FUNCTION_CPU_S = 2.0  # one function over 200 kB; each takes well under 0.2 s
 COMMAND_CPU_S = 30.0
 HANG_S = 600  # a command that takes longer has hung
 # Runs that stress one pattern each beyond the list: spaces before a guillemet, placeholders,
-# addresses, ranges, URLs, character references, link targets, autolinks.
-EXTRA = {"nbsp": "\u00a0", "braces": "{{", "at": "a@", "digit-dash": "1-", "www": "www.", "amp": "&a", "close": "]("}
+# addresses, amounts of money, ranges, URLs, character references, link targets, autolinks.
+EXTRA = {
+    "nbsp": "\u00a0",
+    "braces": "{{",
+    "at": "a@",
+    "digits": "1",
+    "digit-space": "1 ",
+    "digit-dash": "1-",
+    "www": "www.",
+    "amp": "&a",
+    "close": "](",
+}
 RESPELL = Variety("en-GB", SpellingTable.model_validate({"pairs": {"color": "colour"}, "protect": ["Color Inc"]}))
 
 
@@ -57,6 +68,7 @@ FUNCTIONS: dict[str, Callable[[str], object]] = {
     "placeholders": _fill,
     "PO placeholders": PLACEHOLDER.findall,
     "PO units": body_pieces,
+    "money in a fact": holds_money,
 }
 
 
@@ -89,7 +101,7 @@ def _cli(*args: str) -> tuple[subprocess.CompletedProcess, float]:
 
 @pytest.mark.parametrize("unit", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_check_and_web_build_of_hostile_text_finish_quickly(tmp_path: Path, unit: str) -> None:
-    root = hostile_project(tmp_path, FIXTURE, REPO / "layouts", unit)
+    root = hostile_project(tmp_path, FIXTURE, REPO / "layouts", unit)  # the build resolves en-US's fact too
     checked, check_s = _cli("check", "--no-cache", "-C", str(root))
     assert checked.returncode == 0, checked.stderr[-2000:]
     assert check_s < COMMAND_CPU_S

@@ -18,8 +18,9 @@ CURRENCY = (
     r"|\b(?:USD|EUR|GBP|AUD|CAD|NZD|CHF)\b"
     r"|\b(?:[Ee]uros?|[Dd]ollars?|[Pp]ounds?(?: sterling)?)\b"
 )
-AMOUNT = r"\d(?:[\d.,]|[\s\u00a0\u202f](?=\d))*"  # 1,200 / 1.200 / 1 200 (space, no-break or narrow)
-MONEY = re.compile(rf"(?:{CURRENCY})\s?\d|{AMOUNT}[\s\u00a0\u202f]?(?:{CURRENCY})")
+AMOUNT = re.compile(r"\d(?:[\d.,]|[\s\u00a0\u202f](?=\d))*")  # 1,200 / 1.200 / 1 200 (space, no-break or narrow)
+CURRENCY_FIRST = re.compile(rf"(?:{CURRENCY})\s?\d")
+CURRENCY_AFTER = re.compile(rf"[\s\u00a0\u202f]?(?:{CURRENCY})")
 
 
 def _months_between(earlier: date, later: date) -> int:
@@ -27,8 +28,12 @@ def _months_between(earlier: date, later: date) -> int:
 
 
 def holds_money(text: str) -> bool:
-    """True when a text holds a money amount: a number with a currency symbol, code or name beside it."""
-    return MONEY.search(text) is not None
+    """True when a text holds a money amount: a number with a currency symbol, code or name beside it. Each
+    amount is found once, whole, then looked behind: a pattern trying every digit of a long number as the start
+    of an amount takes quadratic time."""
+    if CURRENCY_FIRST.search(text):
+        return True
+    return any(CURRENCY_AFTER.match(text, amount.end()) for amount in AMOUNT.finditer(text))
 
 
 def _facts(guide: Guide) -> Iterator[tuple[str, Edition, tuple[str | int, ...], Fact]]:
