@@ -75,7 +75,12 @@ def test_every_string_that_is_filled_in_is_checked_with_the_names_it_is_given():
     for path in sources:
         for key, arguments in FORMAT_CALL.findall(path.read_text(encoding="utf-8")):
             calls.setdefault(key, set()).update(re.findall(r"(\w+)\s*=", arguments))
+    # Two places fill strings they hold in a variable: the booklet's PDF title, the age limits at a glance.
     booklet = (REPO / "src" / "guidebuilder" / "writers" / "booklet.py").read_text(encoding="utf-8")
     assert "labels = (book.strings.booklet_title," in booklet and "labels[0].format(title=" in booklet
     calls.setdefault("booklet_title", set()).add("title")
+    glance = (REPO / "src" / "guidebuilder" / "editions" / "glance.py").read_text(encoding="utf-8")
+    assert "form.strings.age_min), (glance.age.under, form.strings.age_under)]" in glance
+    assert "text.format(age=" in glance
+    calls.update(age_min={"age"}, age_under={"age"})
     assert {key: set(names) for key, names in UiStrings.TEMPLATES.items()} == calls

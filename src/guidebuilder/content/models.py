@@ -437,6 +437,10 @@ class UiStrings(Model):
         "booklet_title": ("title",),
         "pages_count": ("n",),
         "labelled": ("label", "text"),
+        "age_min": ("age",),
+        "age_under": ("age",),
+        "approx": ("value",),
+        "up_to": ("value",),
     }
 
     contents: Text
