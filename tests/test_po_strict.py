@@ -45,7 +45,7 @@ def msgfmt_accepts(path: Path) -> bool:
 
 
 def cut_inside_a_string(text: str) -> tuple[str, int, str]:
-    middle = text.index('msgstr "', len(text) // 2) + 20
+    middle = re.compile(r'^msgstr "[^"\n]{30}', re.M).search(text, len(text) // 2).start() + 20  # inside the string
     return text[:middle], text[:middle].count("\n") + 1, "string not closed"
 
 
