@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from .loader import Origin
 from .models import GuideMeta, Section
+from .poread import Entry, parse_po
 from .yamlpos import Positioned
 
 GUIDE = "guide.yaml"  # msgctxt prefix of the guide's own texts (a section id cannot contain a dot)
@@ -141,23 +142,6 @@ def translated_origin(
     return PoOrigin(path, Positioned(None, dict(lines), 1), source_text=source_text)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One PO entry as read or to write: a unit's source text, its translation, fuzzy and the previous source."""
-
-    context: str
-    source: str
-    string: str = ""
-    fuzzy: bool = False
-    previous: str | None = None
-    line: int = 0  # the line of msgstr in the PO file, when read
-
-    @property
-    def translated(self) -> bool:
-        """Translated and current: the translation is printed."""
-        return bool(self.string) and not self.fuzzy
-
-
 def merge(units: list[Unit], old: Mapping[str, Entry]) -> list[Entry]:
     """The entries for the current source, like msgmerge: a unit whose source changed keeps its translation,
     marked fuzzy with the source it was translated from; a unit that moved (its section or block renamed) keeps
@@ -263,6 +247,4 @@ def _previous_on_one_line(text: str) -> str:
 def read_po(text: str) -> dict[str, Entry]:
     """The well-formed entries of a PO text by msgctxt, each with the line of its msgstr and its previous msgid
     (content.poread.parse_po also gives the errors)."""
-    from .poread import parse_po
-
     return dict(parse_po(text).entries)  # the entries are frozen: a copy of the mapping is the caller's own

@@ -9,14 +9,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .po import Entry
-
 MAX_ERRORS = 100  # per file: a file that is not PO at all would give one error per line
 KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s\"]|$)")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')  # one quoted string; linear: the two branches never overlap
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}  # what Babel writes (msgfmt takes more)
 ESCAPE = re.compile(r"\\(.)")
 CHARSET = re.compile(r"charset\s*=\s*([^\s;\\]+)", re.I)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PO entry as read or to write: a unit's source text, its translation, fuzzy and the previous source."""
+
+    context: str
+    source: str
+    string: str = ""
+    fuzzy: bool = False
+    previous: str | None = None
+    line: int = 0  # the line of msgstr in the PO file, when read
+
+    @property
+    def translated(self) -> bool:
+        """Translated and current: the translation is printed."""
+        return bool(self.string) and not self.fuzzy
 
 
 @dataclass(frozen=True)
