@@ -170,14 +170,22 @@ def build(
         str, typer.Option("--sheet-margin", help="Booklet: keep pages this far from the paper edge, e.g. 5mm.")
     ] = "0mm",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only: no progress, no file list.")] = False,
+    shard: Annotated[
+        Optional[str],
+        typer.Option("--shard", help="Build share K of N (e.g. 2/4) into shards/K-of-N/; `merge` joins the shares."),
+    ] = None,
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
+    from ..pipeline.shards import Shard
     from ..pipeline.workers import pool_size, worker_pool
     from ..project import BookletSettings
 
     booklet = BookletSettings(_millimetres(creep, "--creep"), marks, _millimetres(sheet_margin, "--sheet-margin"))
     _run(_names, editions or (), country)
+    part = _run(Shard.parse, shard) if shard is not None else None
+    if part and out is None:
+        out = project / "shards" / f"{part.index}-of-{part.count}"
     proj = _project(project, out, tuple(layouts or ()), booklet)
     workers = _run(pool_size, len(editions or ()), all_editions or bool(country))
     with worker_pool(workers) as pool:
@@ -186,14 +194,11 @@ def build(
 
         with progress_display(quiet) as observer:
             chosen = editions or ()
-            outputs = _run(run_build, proj, chosen, formats or (), all_editions, country, pool=pool, observer=observer)
+            outputs = _run(
+                run_build, proj, chosen, formats or (), all_editions, country, pool=pool, observer=observer, shard=part
+            )
     for output in [] if quiet else outputs:
-        shown = (
-            output.path.relative_to(Path.cwd().resolve())
-            if output.path.is_relative_to(Path.cwd().resolve())
-            else output.path
-        )
-        typer.echo(f"wrote {shown} ({output.size:,} bytes)")
+        typer.echo(f"wrote {_shown(output.path)} ({output.size:,} bytes)")
     summary = _preflight_summary(outputs)
     if summary or not quiet:
         typer.echo(summary or "preflight: no findings")
@@ -214,6 +219,36 @@ def _language(language: str) -> str:
     from ..content.arguments import language_code
 
     return _run(language_code, language)
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the current folder when it is inside it."""
+    here = Path.cwd().resolve()
+    return path.relative_to(here) if path.is_relative_to(here) else path
+
+
+@app.command()
+def merge(
+    shards: Annotated[
+        list[Path], typer.Argument(help="The folders of every shard (build --shard K/N), e.g. shards/*.")
+    ],
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Output folder (default: dist/).", file_okay=False)
+    ] = None,
+    layouts: Annotated[
+        Optional[list[Path]], typer.Option("--layouts", help="Extra layout folder searched first (as in build).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Assemble dist/ from the shards of one build: outputs, manifest, checksums, download page, web download lists."""
+    from ..pipeline.shards import merge as run_merge
+
+    written = _run(run_merge, _project(project, out, tuple(layouts or ())), shards)
+    for path in [] if quiet else written:
+        typer.echo(f"wrote {_shown(path)} ({path.stat().st_size:,} bytes)")
+    if not quiet:
+        typer.echo(f"merged {len(shards)} shards")
 
 
 def _preflight_summary(outputs: list) -> str:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
@@ -15,10 +16,12 @@ from ..errors import BuildError, UsageError
 from ..project import Project
 from ..proof.validate import validate
 from ..writers import DEFAULT_FORMATS, FORMATS
+from ..writers.jobs import LaidOut
 from .lock import output_lock
 from .outputs import output_path, remove_stale_temporaries
 from .publish import check_site_files, known_files, output_name, prepare, publish, replace_output
-from .workers import pool_size, run_layout, worker_pool
+from .shards import Shard, share, write_record
+from .workers import default_jobs, pool_size, run_layout, worker_pool
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,11 @@ def build(
     jobs: int | None = None,
     pool: ProcessPoolExecutor | None = None,
     observer: BuildObserver | None = None,
+    shard: Shard | None = None,
 ) -> list[Output]:
     """Build the chosen editions in the chosen formats into project.out; layouts run in worker processes.
-    Everything from the first look into project.out on runs under its lock (pipeline.lock): one writer at a time."""
+    Everything from the first look into project.out on runs under its lock (pipeline.lock): one writer at a time.
+    With a shard, only its share of the outputs, and a record of them (shard.json) instead of the site files."""
     chosen_formats = check_formats(formats)
     check_names(editions, country)
     observer = observer or BuildObserver()
@@ -85,48 +90,77 @@ def build(
         chosen = select_editions(guide, editions, everything, country)
         stack.enter_context(output_lock(project.out, observer.waiting))
         targets = _targets(project, guide, chosen, chosen_formats)
+        if shard is not None:
+            mine = share(books, chosen, chosen_formats, shard)
+            targets = {key: path for key, path in targets.items() if key in mine}
         known_files(project.out, guide.meta.slug, guide.editions)  # what publish() reads: refused now if outside
         check_site_files(project.out)
         remove_stale_temporaries(project.out)
-        laid, needs = _submit_layouts(pool, project, books, chosen, chosen_formats)
+        laid = InFlight(pool, project, books, list(targets), ahead=2 * (jobs or default_jobs()))
         observer.planned(list(targets))
         prepare(project)  # meanwhile
         outputs = []
         for (edition, name), path in targets.items():
-            outputs.append(_finish(project, books[edition], name, path, laid, needs[edition, name]))
+            outputs.append(_finish(project, books[edition], name, path, laid.results(edition, name)))
             observer.finished(outputs[-1])
+        if shard is not None:
+            record = write_record(project, shard, chosen, chosen_formats, today, outputs)
+            return outputs + [Output("", "shard", record, record.stat().st_size)]
         observer.publishing()
         pages = {o.path: o.pages for o in outputs if o.pages}
         site = publish(project, guide.meta, list(books.values()), chosen, today, pages)
     return outputs + [Output("", "site", path, path.stat().st_size) for path in site]
 
 
-Layouts = dict[tuple[str, str], Future]
+class InFlight:
+    """The layout jobs of a build's outputs (in their order), each submitted once (the booklet shares the PDF's),
+    no more than `ahead` ahead of the output being finished, and each result dropped once every output that needs
+    it is finished: the build's memory does not grow with the number of editions."""
 
+    def __init__(
+        self, pool: ProcessPoolExecutor, project: Project, books: dict[str, Book], outputs: list, ahead: int
+    ) -> None:
+        self.pool, self.project, self.books, self.ahead = pool, project, books, max(1, ahead)
+        self.waiting = iter(outputs)
+        self.futures: dict[tuple[str, str], Future] = {}
+        self.needs: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.users = Counter((edition, key) for edition, name in outputs for key in FORMATS[name].layouts)
+        self._submit()
 
-def _submit_layouts(
-    pool: ProcessPoolExecutor, project: Project, books: dict[str, Book], editions: Sequence[str], formats: Sequence[str]
-) -> tuple[Layouts, dict[tuple[str, str], tuple[str, ...]]]:
-    """Every layout job the outputs need, each submitted once (the booklet shares the PDF's),
-    and the jobs each output needs."""
-    futures: Layouts = {}
-    needs: dict[tuple[str, str], tuple[str, ...]] = {}
-    for edition in editions:
-        for name in formats:
-            jobs = FORMATS[name].code().jobs(books[edition], project)
-            needs[edition, name] = tuple(jobs)
+    def _submit(self) -> None:
+        """Submit the layout jobs of the next outputs until `ahead` jobs are waiting or running."""
+        while sum(not f.done() for f in self.futures.values()) < self.ahead:
+            output = next(self.waiting, None)
+            if output is None:
+                return
+            edition, name = output
+            jobs = FORMATS[name].code().jobs(self.books[edition], self.project)
+            self.needs[output] = tuple(jobs)
             for key, job in jobs.items():
-                if (edition, key) not in futures:
-                    futures[edition, key] = pool.submit(run_layout, job)
-    return futures, needs
+                if (edition, key) not in self.futures:
+                    self.futures[edition, key] = self.pool.submit(run_layout, job)
+
+    def results(self, edition: str, name: str) -> dict[str, LaidOut]:
+        """The laid-out jobs of one output, waiting for them; then the next jobs are submitted."""
+        while (edition, name) not in self.needs:
+            before = len(self.needs)
+            self._submit()
+            if len(self.needs) == before:  # the window is full of jobs ahead of this one: wait for the oldest
+                next(f for f in self.futures.values() if not f.done()).result()
+        results = {key: self.futures[edition, key].result() for key in self.needs.pop((edition, name))}
+        for key in results:
+            self.users[edition, key] -= 1
+            if not self.users[edition, key]:
+                del self.futures[edition, key]
+        self._submit()
+        return results
 
 
-def _finish(project: Project, book: Book, name: str, path: Path, laid: Layouts, keys: tuple[str, ...]) -> Output:
+def _finish(project: Project, book: Book, name: str, path: Path, results: dict[str, LaidOut]) -> Output:
     """Finish one output from its laid-out jobs and write it."""
-    results = {key: laid[book.edition.id, key].result() for key in keys}
     data, pages = FORMATS[name].code().finish(book, project, results)
     replace_output(project.out, output_name(book.meta.slug, book.edition.id, name), path, data)
-    findings = tuple(f for key in keys if key == name for f in results[key].findings)
+    findings = tuple(f for key, laid in results.items() if key == name for f in laid.findings)
     return Output(book.edition.id, name, path, len(data), pages, findings)
 
 

@@ -21,6 +21,8 @@ class Format:
     suffix: str
     fixed_name: str | None = None  # a file name of its own instead of slug-edition-suffix
     written_last: bool = False  # finished after the edition's other outputs (it links to them)
+    layouts: tuple[str, ...] = ()  # the keys of the layout jobs it needs: formats sharing one are built together
+    cost: float = 0.0  # expected CPU time, relative to laying out the download PDF (for balancing build shards)
 
     def code(self) -> ModuleType:
         """The format's module, imported on first use."""
@@ -34,14 +36,15 @@ class Format:
 FORMATS = {
     f.name: f
     for f in (
-        Format("pdf", "pdf", ".pdf"),
-        Format("print", "print", "-print.pdf"),
-        Format("booklet", "booklet", "-booklet.pdf"),
-        Format("epub", "epub", ".epub"),
-        Format("html", "html", ".html"),
-        Format("poster", "poster", "-poster.pdf"),
-        Format("poster-print", "poster_print", "-poster-print.pdf"),
-        Format("web", "web", "", fixed_name="index.html", written_last=True),
+        # Costs measured by bench/bench.py (CPU seconds of each step against the download PDF's layout).
+        Format("pdf", "pdf", ".pdf", layouts=("pdf",), cost=1.0),
+        Format("print", "print", "-print.pdf", layouts=("print",), cost=1.35),
+        Format("booklet", "booklet", "-booklet.pdf", layouts=("pdf",), cost=0.1),
+        Format("epub", "epub", ".epub", cost=0.03),
+        Format("html", "html", ".html", cost=0.03),
+        Format("poster", "poster", "-poster.pdf", layouts=("poster",), cost=0.2),
+        Format("poster-print", "poster_print", "-poster-print.pdf", layouts=("poster-print",), cost=0.55),
+        Format("web", "web", "", fixed_name="index.html", written_last=True, cost=0.03),
     )
 }
 DEFAULT_FORMATS = ("pdf", "print", "booklet", "epub", "web")
