@@ -1,4 +1,5 @@
-"""guidebuilder benchmark: stages, the WeasyPrint floor, hostile text, parallel builds, scaling, no-op make, sizes.
+"""guidebuilder benchmark: stages, the WeasyPrint floor, hostile text, parallel builds, scaling, no-op make, sizes,
+and publishing at scale (`scale`: 6 and 60 editions, build shards).
 
 Run with `make bench` (every step; prints a table and writes dist/bench.json), or one step or a few with
 `python bench/bench.py floor check` or `BENCH_ONLY=floor,check` (prints their part of the table). Times are
@@ -28,6 +29,9 @@ EDITION = os.environ.get("BENCH_EDITION", "en-GB")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 HEAVY_RUNS = max(3, int(os.environ.get("BENCH_HEAVY_RUNS", "3")))  # medians need at least 3
 SCALES = tuple(int(x) for x in os.environ.get("BENCH_SCALES", "1,4,16").split(","))
+EDITION_COUNTS = tuple(int(x) for x in os.environ.get("BENCH_EDITIONS", "6,60").split(","))
+SHARDS = int(os.environ.get("BENCH_SHARDS", "4"))
+SCALE_RUNS = {6: HEAVY_RUNS}  # builds of more editions run once: 60 editions take minutes on two cores
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
 # An installed program runs from its cached bytecode; with PYTHONDONTWRITEBYTECODE set, every run of a
 # module never compiled before would compile it again and the bench would time the compiler.
@@ -428,6 +432,197 @@ def preview() -> dict[str, object]:
     return {"save_to_text_s": text_s, "save_to_pages_s": pages_s, "pdf_layout_s": layout_s, "ratio": pages_s / layout_s}
 
 
+# Tags of the synthetic editions, each a real language-REGION pair in the guide's three languages; an edition
+# of each is started with `new-edition --from` the shipped edition of its language and filled with that
+# edition's values (bench data only: written to a temporary folder and removed, never committed or published).
+SYNTHETIC_TAGS = {
+    "en": "NZ IE ZA IN SG JM MT PH NG KE GH BW ZM ZW UG TZ RW MU FJ BS BB TT BZ GY LR SL GM NA LS SZ MW PG SB VU WS TO",
+    "fr": "FR BE CH LU MC SN CI ML BF NE TG BJ",
+    "de": "AT CH LI LU BE IT",
+}
+FROM_EDITIONS = {"en": ("en-US", "en-GB", "en-CA", "en-AU"), "fr": ("fr-CA",), "de": ("de-DE",)}
+
+
+def synthetic_guide(count: int, into: Path) -> Path:
+    """A copy of the guide and layouts with count editions: the shipped ones, then new ones made by
+    `new-edition TAG --from EDITION` with every TODO filled from that edition's file."""
+    from guidebuilder.editions.scaffold import new_edition
+
+    shutil.copytree(ROOT / "guide", into / "guide")
+    shutil.copytree(ROOT / "layouts", into / "layouts")
+    editions = into / "guide" / "editions"
+    tags = [(lang, f"{lang}-{c}") for lang, countries in SYNTHETIC_TAGS.items() for c in countries.split()]
+    extra = count - len(list(editions.glob("*.yaml")))
+    if extra > len(tags):
+        raise SystemExit(f"at most {len(tags) + 6} editions: add tags to SYNTHETIC_TAGS")
+    for number, (lang, tag) in enumerate(tags[: max(0, extra)]):
+        source = FROM_EDITIONS[lang][number % len(FROM_EDITIONS[lang])]
+        made = new_edition(into / "guide", tag, source).path
+        original = yaml.safe_load((editions / f"{source}.yaml").read_text(encoding="utf-8"))
+        started = yaml.safe_load(made.read_text(encoding="utf-8"))
+        started.pop("sources")  # one TODO entry: the facts cite the original's sources, copied whole
+        data = filled(started, original)
+        data.update(sources=original["sources"], currency=original["currency"])  # its figures' own currency
+        made.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return into
+
+
+def filled(new: object, original: object) -> object:
+    """The new edition's data with each TODO value replaced by the original's value at the same place."""
+    if isinstance(new, dict):
+        return {k: filled(v, original.get(k) if isinstance(original, dict) else None) for k, v in new.items()}
+    if isinstance(new, list):
+        if any(isinstance(v, str) and v.startswith("TODO") for v in new):
+            return original
+        return [filled(v, original[i] if isinstance(original, list) else None) for i, v in enumerate(new)]
+    if isinstance(new, str) and new.startswith("TODO"):
+        if original is None:
+            raise ValueError(f"nothing to fill {new!r} with")
+        return original
+    return new
+
+
+# Runs the command line as `guidebuilder` does, then reports the peak RSS of this process (the main one) and of
+# its largest child (a layout worker: the pool's workers are joined before the command returns) and their CPU time.
+MEASURED_CLI = """
+import json, os, resource, sys
+from guidebuilder.__main__ import _command
+sys.argv = ["guidebuilder", *sys.argv[1:]]
+code = _command()
+me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+report = {"exit": code, "main_rss_mib": me.ru_maxrss / 1024, "worker_rss_mib": workers.ru_maxrss / 1024,
+          "cpu_s": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime}
+with open(os.environ["BENCH_RUSAGE_REPORT"], "w") as file:
+    json.dump(report, file)
+"""
+
+
+def measured(*args: str, cwd: Path) -> dict[str, float]:
+    """Run `guidebuilder ARGS` in a fresh process: its wall time, CPU time and peak memory (main, worker)."""
+    with tempfile.TemporaryDirectory(prefix="bench-rusage-") as folder:
+        report = Path(folder) / "rusage.json"
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", MEASURED_CLI, *args],
+            cwd=cwd,
+            env={**ENV, "BENCH_RUSAGE_REPORT": str(report)},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        wall = time.perf_counter() - start
+        result = json.loads(report.read_text())
+    if result.pop("exit") not in (0, None):
+        raise RuntimeError(f"guidebuilder {' '.join(args)} failed")
+    return {"wall_s": wall, **result}
+
+
+def build_all(root: Path, out: Path, runs: int) -> dict[str, object]:
+    """`build --all` (default formats) into out: medians of runs, per output, and peak memory."""
+    rows = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        rows.append(measured("build", "--all", "--quiet", "--out", str(out), cwd=root))
+    outputs = len(json.loads((out / "manifest.json").read_text())["entries"])
+    median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+    return {
+        "outputs": outputs,
+        "runs": runs,
+        **median,
+        "wall_per_output_s": median["wall_s"] / outputs,
+        "cpu_per_output_s": median["cpu_s"] / outputs,
+    }
+
+
+def sharded(root: Path, work: Path, full: Path, count: int) -> dict[str, object]:
+    """Each of count shards built alone (as one CI runner would), then merged: the wall time of each, the
+    slowest (what the CI matrix waits for), the plan's expected balance, and whether the merge equals full."""
+    from guidebuilder.pipeline.shards import plan, unit_costs
+    from guidebuilder.project import Project
+    from guidebuilder.proof.validate import validate
+    from guidebuilder.writers import DEFAULT_FORMATS
+
+    rows = []
+    for index in range(1, count + 1):
+        out = str(work / str(index))
+        rows.append(measured("build", "--all", "--quiet", "--shard", f"{index}/{count}", "--out", out, cwd=root))
+    merge = measured(
+        "merge", "--quiet", "--out", str(work / "dist"), *(str(work / str(i + 1)) for i in range(count)), cwd=root
+    )
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    checked = validate(Project.at(root))
+    costs = unit_costs(checked.books, checked.guide.editions, DEFAULT_FORMATS)
+    shares = plan(checked.books, checked.guide.editions, DEFAULT_FORMATS, count)
+    expected = [sum(costs[unit] for unit in share) for share in shares]
+    walls = [row["wall_s"] for row in rows]
+    return {
+        "shards": count,
+        "wall_s": walls,
+        "slowest_s": max(walls),
+        "largest_vs_average": max(walls) / statistics.mean(walls),
+        "expected_largest_vs_average": max(expected) / statistics.mean(expected),
+        "outputs_per_shard": [sum(len(group) for _, group in share) for share in shares],
+        "worker_rss_mib": max(row["worker_rss_mib"] for row in rows),
+        "main_rss_mib": max(row["main_rss_mib"] for row in rows),
+        "merge_s": merge["wall_s"],
+        "merged_identical_to_full": files_of(work / "dist") == files_of(full),
+    }
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file under root by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def format_costs() -> dict[str, object]:
+    """CPU time of each format's work for one edition (the layout jobs it is first to need, then its finishing),
+    against the download PDF's layout: what writers.FORMATS declares as each format's cost."""
+    from guidebuilder.project import Project
+    from guidebuilder.proof.validate import validate
+    from guidebuilder.writers import FORMATS, layout, pdf
+
+    os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    work = Path(tempfile.mkdtemp(prefix="bench-costs-"))
+    project = Project.at(ROOT, work)
+    book = validate(project).books[EDITION]
+    layout.lay_out(pdf.download_job(book, project))  # warm-up
+    runs: dict[str, list[float]] = {name: [] for name in FORMATS}
+    for _ in range(RUNS):
+        laid: dict[str, object] = {}
+        for name, fmt in FORMATS.items():  # pdf first: the booklet adds only its imposition to the PDF's layout
+            start = time.process_time()
+            for key, job in fmt.code().jobs(book, project).items():
+                laid[key] = laid.get(key) or layout.lay_out(job)
+            fmt.code().finish(book, project, {key: laid[key] for key in fmt.layouts})
+            runs[name].append(time.process_time() - start)
+    shutil.rmtree(work)
+    base = statistics.median(runs["pdf"])
+    return {name: {"measured": statistics.median(s) / base, "declared": FORMATS[name].cost} for name, s in runs.items()}
+
+
+def scale() -> dict[str, object]:
+    """Publishing at scale: `build --all` of the guide with 6 and with 60 editions (a synthetic guide made with
+    new-edition --from), time per output and peak memory, then the 60 editions in build shards."""
+    report: dict[str, object] = {"format_costs": format_costs()}
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    try:
+        for count in EDITION_COUNTS:
+            root = synthetic_guide(count, work / f"guide-{count}")
+            print(f"  building {count} editions...", file=sys.stderr, flush=True)
+            report[f"editions_{count}"] = build_all(root, work / f"full-{count}", SCALE_RUNS.get(count, 1))
+        largest = max(EDITION_COUNTS)
+        print(f"  building {largest} editions in {SHARDS} shards...", file=sys.stderr, flush=True)
+        report["shards"] = sharded(work / f"guide-{largest}", work / "shards", work / f"full-{largest}", SHARDS)
+    finally:
+        shutil.rmtree(work)
+    small, large = (report[f"editions_{n}"] for n in (min(EDITION_COUNTS), largest))
+    report["per_output_ratio"] = large["wall_per_output_s"] / small["wall_per_output_s"]
+    report["cpu_per_output_ratio"] = large["cpu_per_output_s"] / small["cpu_per_output_s"]
+    report["worker_rss_ratio"] = large["worker_rss_mib"] / small["worker_rss_mib"]
+    report["main_rss_ratio"] = large["main_rss_mib"] / small["main_rss_mib"]
+    return report
+
+
 STEPS = {
     "stages": stages,
     "floor": floor,
@@ -438,6 +633,7 @@ STEPS = {
     "scaling": scaling,
     "make": noop_make,
     "preview": preview,
+    "scale": scale,
 }
 
 
@@ -553,6 +749,36 @@ def print_preview(report: dict) -> None:
     )
 
 
+def print_scale(report: dict) -> None:
+    """Publishing at scale, with its targets."""
+    sc = report["scale"]
+    print("\nformat costs against the download PDF's layout (measured / declared in writers.FORMATS)")
+    for name, row in sc["format_costs"].items():
+        print(f"  {name:<13} {row['measured']:6.3f} / {row['declared']:.2f}")
+    print("\npublishing at scale: build --all, default formats")
+    for key in sorted((k for k in sc if k.startswith("editions_")), key=lambda k: int(k.split("_")[1])):
+        row = sc[key]
+        print(
+            f"  {key.split('_')[1]:>3} editions {row['outputs']:4d} outputs {row['wall_s']:7.1f} s"
+            f" = {row['wall_per_output_s']:.2f} s/output (CPU {row['cpu_per_output_s']:.2f} s/output;"
+            f" median of {row['runs']}); peak RSS main {row['main_rss_mib']:.0f} MiB,"
+            f" worker {row['worker_rss_mib']:.0f} MiB"
+        )
+    print(
+        f"  per output: x{sc['per_output_ratio']:.2f} at the most editions (target <= 1.1;"
+        f" CPU x{sc['cpu_per_output_ratio']:.2f}); peak RSS worker x{sc['worker_rss_ratio']:.2f},"
+        f" main x{sc['main_rss_ratio']:.2f} (target: flat)"
+    )
+    sh = sc["shards"]
+    walls = ", ".join(f"{w:.0f}" for w in sh["wall_s"])
+    print(
+        f"  {sh['shards']} shards: {walls} s; the slowest {sh['slowest_s']:.0f} s is the CI matrix's wall time;"
+        f" largest/average {sh['largest_vs_average']:.2f} (target <= 1.2;"
+        f" planned {sh['expected_largest_vs_average']:.2f}); merge {sh['merge_s']:.1f} s;"
+        f" merged dist/ byte-identical to build --all: {sh['merged_identical_to_full']}"
+    )
+
+
 PRINTERS = {
     "stages": print_stages,
     "floor": print_floor,
@@ -563,6 +789,7 @@ PRINTERS = {
     "scaling": print_scaling,
     "make": print_make,
     "preview": print_preview,
+    "scale": print_scale,
 }
 
 
