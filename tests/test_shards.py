@@ -291,3 +291,19 @@ def test_merge_needs_folders(project: Path):
         merge(Project.at(project), [])
     with pytest.raises(ContentError):
         merge(Project.at(project), [project / "nowhere"])
+
+
+def test_merge_waits_for_another_writer_of_dist_then_gives_up(runner, pool, project: Path, monkeypatch):
+    """merge writes dist/ under its lock, like build and clean: nothing is written while another holds it."""
+    from guidebuilder.pipeline.lock import output_lock
+
+    folders = _shards(pool, project, 2, ("epub", "web"))
+    monkeypatch.setenv("GUIDEBUILDER_LOCK_WAIT", "0.3")
+    dist = (project / "dist").resolve()
+    with output_lock(dist):
+        result = run_cli(runner, "merge", *map(str, folders), "-C", str(project))
+        assert result.exit_code == 1
+        assert f"error: {dist} is in use by pid " in result.stderr and "gave up after 0.3 s" in result.stderr
+        assert sorted(p.name for p in dist.iterdir()) == [".guidebuilder.lock"]
+    assert run_cli(runner, "merge", *map(str, folders), "-C", str(project)).exit_code == 0
+    assert not (dist / ".guidebuilder.lock").exists() and (dist / "manifest.json").is_file()

@@ -244,7 +244,7 @@ def merge(
     """Assemble dist/ from the shards of one build: outputs, manifest, checksums, download page, web download lists."""
     from ..pipeline.shards import merge as run_merge
 
-    written = _run(run_merge, _project(project, out, tuple(layouts or ())), shards)
+    written = _run(run_merge, _project(project, out, tuple(layouts or ())), shards, _say_waiting)
     for path in [] if quiet else written:
         typer.echo(f"wrote {_shown(path)} ({path.stat().st_size:,} bytes)")
     if not quiet:

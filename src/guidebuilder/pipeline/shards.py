@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
@@ -21,7 +21,9 @@ from ..editions.book import Book
 from ..errors import ContentError, Problem, UsageError
 from ..project import Project
 from ..writers import FORMATS
+from .lock import ignore_waiting, output_lock
 from .outputs import output_path, remove_stale_temporaries, write_atomic
+from .publish import check_site_files, known_files, output_name, publish, replace_output
 
 RECORD = "shard.json"
 GENERATOR = "guidebuilder build --shard"
@@ -209,35 +211,38 @@ class Found:
         return str(self.folder / RECORD)
 
 
-def merge(project: Project, folders: Sequence[Path]) -> list[Path]:
+def merge(project: Project, folders: Sequence[Path], waiting: Callable[[str], None] = ignore_waiting) -> list[Path]:
     """Assemble project.out from the folders of every shard of one build: their outputs, then the manifest,
-    checksums, download page and web download lists, as one build of it all would have written them.
-    Shards of different inputs, dates or options, a shard missing or a damaged file: nothing is written."""
+    checksums, download page and web download lists, as one build of it all would have written them, under the
+    output folder's lock (`waiting` hears who else holds it). Shards of different inputs, dates or options, a
+    shard missing or a damaged file: nothing is written."""
     from ..proof.validate import validate
-    from .publish import publish
 
     found = read_shards(folders)
     problems = disagreements(found)
     checked = validate(project)
+    guide = checked.guide
     if not problems:
         problems = _against_checkout(found[0], inputs_digest(project), checked.today)
-        problems += _coverage(found, checked.guide.meta.slug)
+        problems += _coverage(found, guide.meta.slug)
     if not problems:
         problems = _damaged(found)  # only once every path is known to be one this build writes
     if problems:
         raise ContentError(problems)
     record = found[0].record
-    remove_stale_temporaries(project.out)
-    written, pages = [], {}
-    for shard in found:
-        for output in shard.record.outputs:
-            target = output_path(project.out, output.path)
-            write_atomic(target, _verified(shard.folder, output))
-            written.append(target)
-            if output.pages:
-                pages[target] = output.pages
-    books = list(checked.books.values())
-    site = publish(project, checked.guide.meta, books, record.editions, record.build_date, pages)
+    with output_lock(project.out, waiting):
+        known_files(project.out, guide.meta.slug, guide.editions)  # refused now if a path leads outside
+        check_site_files(project.out)
+        remove_stale_temporaries(project.out)
+        written, pages = [], {}
+        for shard in found:
+            for output in shard.record.outputs:
+                target = output_path(project.out, output.path)
+                replace_output(project.out, output.path, target, _verified(shard.folder, output))
+                written.append(target)
+                if output.pages:
+                    pages[target] = output.pages
+        site = publish(project, guide.meta, list(checked.books.values()), record.editions, record.build_date, pages)
     return list(dict.fromkeys(written + site))  # a web page copied, then given its full download list
 
 
@@ -345,7 +350,7 @@ def _coverage(found: Sequence[Found], slug: str) -> list[Problem]:
 
 def _expected_path(slug: str, key: tuple[str, str]) -> str:
     edition, name = key
-    return f"{edition}/{FORMATS[name].file_name(slug, edition)}" if name in FORMATS else ""
+    return output_name(slug, edition, name) if name in FORMATS else ""
 
 
 def _damaged(found: Sequence[Found]) -> list[Problem]:
