@@ -467,10 +467,21 @@ def synthetic_guide(count: int, into: Path) -> Path:
     return into
 
 
+def has_todo(value: object) -> bool:
+    """Whether a value still holds a TODO anywhere."""
+    if isinstance(value, dict):
+        return any(has_todo(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_todo(v) for v in value)
+    return isinstance(value, str) and value.startswith("TODO")
+
+
 def filled(new: object, original: object) -> object:
     """The new edition's data with each TODO value replaced by the original's value at the same place."""
     if isinstance(new, dict):
-        return {k: filled(v, original.get(k) if isinstance(original, dict) else None) for k, v in new.items()}
+        known = original if isinstance(original, dict) else {}
+        # A field the original leaves out (an optional one the scaffold offers) is left out too.
+        return {k: filled(v, known.get(k)) for k, v in new.items() if k in known or not has_todo(v)}
     if isinstance(new, list):
         if any(isinstance(v, str) and v.startswith("TODO") for v in new):
             return original
