@@ -242,7 +242,7 @@ def merge(
     project: ProjectOption = Path("."),
 ) -> None:
     """Assemble dist/ from the shards of one build: outputs, manifest, checksums, download page, web download lists."""
-    from ..pipeline.shards import merge as run_merge
+    from ..pipeline.merge import merge as run_merge
 
     written = _run(run_merge, _project(project, out, tuple(layouts or ())), shards, _say_waiting)
     for path in [] if quiet else written:

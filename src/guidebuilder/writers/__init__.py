@@ -38,12 +38,12 @@ FORMATS = {
     for f in (
         # Costs measured by bench/bench.py (CPU seconds of each step against the download PDF's layout).
         Format("pdf", "pdf", ".pdf", layouts=("pdf",), cost=1.0),
-        Format("print", "print", "-print.pdf", layouts=("print",), cost=1.45),
-        Format("booklet", "booklet", "-booklet.pdf", layouts=("pdf",), cost=0.08),
+        Format("print", "print", "-print.pdf", layouts=("print",), cost=1.5),
+        Format("booklet", "booklet", "-booklet.pdf", layouts=("pdf",), cost=0.09),
         Format("epub", "epub", ".epub", cost=0.01),
         Format("html", "html", ".html", cost=0.01),
-        Format("poster", "poster", "-poster.pdf", layouts=("poster",), cost=0.17),
-        Format("poster-print", "poster_print", "-poster-print.pdf", layouts=("poster-print",), cost=0.63),
+        Format("poster", "poster", "-poster.pdf", layouts=("poster",), cost=0.25),
+        Format("poster-print", "poster_print", "-poster-print.pdf", layouts=("poster-print",), cost=0.75),
         Format("web", "web", "", fixed_name="index.html", written_last=True, cost=0.01),
     )
 }
