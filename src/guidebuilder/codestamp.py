@@ -33,15 +33,6 @@ def enchant_settings_stamps() -> list[str]:
     return [stamp(path) for path in files]
 
 
-def package_stamps() -> list[str]:
-    """The stamp of each of this package's Python files."""
-    files = []
-    for folder, dirs, names in os.walk(PACKAGE):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        files += sorted(os.path.join(folder, name) for name in names if name.endswith(".py"))
-    return [stamp(path) for path in files]
-
-
 def stamp(path: str | os.PathLike[str]) -> str:
     """A file's path, size and modification time: changes when the file does."""
     info = os.stat(path)
