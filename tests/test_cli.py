@@ -207,3 +207,31 @@ def test_output_that_cannot_be_written_is_an_error_without_traceback(project: Pa
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "error: cannot write the output: No space left on device" in done.stderr
+
+
+# What the main process has imported when build forks its layout workers: they start importing WeasyPrint
+# then, so anything heavy imported before the fork (the content models, the writers) delays every layout.
+FORK_PROBE = """
+import sys
+from guidebuilder import __main__
+from guidebuilder.pipeline import workers
+
+def probe(count):
+    heavy = ("pydantic", "yaml", "babel", "jinja2", "weasyprint", "guidebuilder.content.types",
+             "guidebuilder.editions.book", "guidebuilder.writers")
+    print(" ".join(name for name in heavy if name in sys.modules) or "light", flush=True)
+    raise SystemExit(0)
+
+workers.start_pool = probe
+sys.argv[0] = "guidebuilder"
+__main__.main()
+"""
+
+
+@pytest.mark.parametrize("options", [(), ("--shard", "1/2"), ("--country", "gb")], ids=["plain", "shard", "country"])
+def test_build_starts_its_workers_before_the_heavy_imports(project: Path, tmp_path: Path, options: tuple[str, ...]):
+    command = [sys.executable, "-c", FORK_PROBE, "build", "en-GB", *options, "-C", str(project), "--out"]
+    done = subprocess.run([*command, str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "light"
+    assert not (tmp_path / "out").exists()

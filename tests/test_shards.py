@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from guidebuilder.errors import ContentError, UsageError
 from guidebuilder.pipeline.build import build
 from guidebuilder.pipeline.merge import merge
-from guidebuilder.pipeline.shards import Shard, plan, share, unit_costs
+from guidebuilder.pipeline.shard import Shard
+from guidebuilder.pipeline.shards import plan, share, unit_costs
 from guidebuilder.pipeline.workers import worker_pool
 from guidebuilder.project import Project
 from guidebuilder.proof.validate import validate

@@ -177,7 +177,7 @@ def build(
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions (default: the guide's default edition) into dist/<edition>/."""
-    from ..pipeline.shards import Shard
+    from ..pipeline.shard import Shard
     from ..pipeline.workers import pool_size, worker_pool
     from ..project import BookletSettings
 

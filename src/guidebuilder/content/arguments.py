@@ -1,12 +1,13 @@
 """Names given on the command line (language codes, edition tags and ids, countries, formats), checked before any
-file is read or written: each becomes part of a file name, so a bad one is a usage error (exit 2), never a path."""
+file is read or written: each becomes part of a file name, so a bad one is a usage error (exit 2), never a path.
+Edition ids and countries are checked before the build's worker processes start: the content types (pydantic,
+Babel) are imported only where a language or an edition tag is checked."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from ..errors import UsageError
-from .types import BCP47, LANGUAGE, check_country, check_language
 
 SEPARATORS = ("/", "\\")
 
@@ -32,6 +33,8 @@ def plain_name(value: str, what: str) -> str:
 
 def language_code(value: str) -> str:
     """A language code Babel knows, written as it writes it (fr, de, es): else a usage error saying what is wrong."""
+    from .types import LANGUAGE, check_language
+
     plain_name(value, "language code")
     if LANGUAGE.fullmatch(value):
         try:
@@ -47,6 +50,8 @@ def language_code(value: str) -> str:
 
 
 def _known(language: str) -> bool:
+    from .types import check_language
+
     try:
         check_language(language)
     except ValueError:
@@ -56,6 +61,8 @@ def _known(language: str) -> bool:
 
 def edition_tag(tag: str) -> tuple[str, str]:
     """The language and region of a new edition's tag, language-REGION (e.g. en-NZ): else a usage error."""
+    from .types import BCP47, check_country, check_language
+
     problem = name_problem(tag)
     match = BCP47.fullmatch(tag)
     if problem or not match or match["script"]:

@@ -20,7 +20,8 @@ from ..writers.jobs import LaidOut
 from .lock import output_lock
 from .outputs import output_path, remove_stale_temporaries
 from .publish import check_site_files, known_files, output_name, prepare, publish, replace_output
-from .shards import Shard, share, write_record
+from .shard import Shard
+from .shards import share, write_record
 from .workers import default_jobs, pool_size, run_layout, worker_pool
 
 

@@ -7,7 +7,6 @@ import hashlib
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -18,32 +17,13 @@ from pydantic import Field
 from ..codestamp import PACKAGE
 from ..content.types import Model
 from ..editions.book import Book
-from ..errors import UsageError
 from ..project import Project
 from ..writers import FORMATS
 from .outputs import output_path, write_atomic
+from .shard import Shard
 
 RECORD = "shard.json"
 GENERATOR = "guidebuilder build --shard"
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One share of a build: the index-th of count (1-based)."""
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        """A shard from 'K/N' (1 <= K <= N); anything else is a usage error."""
-        match = re.fullmatch(r"\s*(\d{1,4})\s*/\s*(\d{1,4})\s*", text)
-        if not match or not 1 <= int(match[1]) <= int(match[2]):
-            raise UsageError(f"--shard takes K/N with 1 <= K <= N, e.g. 2/4; got '{text}'")
-        return cls(int(match[1]), int(match[2]))
-
-    def __str__(self) -> str:
-        return f"{self.index}/{self.count}"
 
 
 Unit = tuple[str, tuple[str, ...]]  # an edition and the formats built together (they share a layout)
