@@ -114,6 +114,19 @@ def test_overflowing_url(tmp_path):
     assert "beyond its box" in found[0].message
 
 
+def test_lines_above_or_below_the_text_area(tmp_path):
+    raised = '<p style="break-before: page; margin-top: -12mm">Raised into the running head.</p>'
+    tall = '<p style="break-before: page"><span style="display: inline-block; height: 180mm; width: 5mm"></span>Tall</p>'
+    found = kinds(laid_out(tmp_path, FILLER + raised + tall), "overflow")
+    assert [(f.page, f.message.split(" pt ")[-1]) for f in found] == [(2, "above the text area"), (3, "below the text area")]
+    assert found[0].message.startswith('"Raised into the running head." runs 34.0 pt')
+
+
+def test_a_large_heading_at_the_page_top_is_no_overflow(tmp_path):
+    body = '<h2 style="font-size: 30pt; line-height: 0.8">Sources</h2>' + FILLER
+    assert kinds(laid_out(tmp_path, body), "overflow") == []
+
+
 def qr_block(url: str, size_mm: float, encoded: str | None = None) -> str:
     svg = segno.make(encoded or url, error="m", micro=False).svg_inline(scale=1, border=4, omitsize=True)
     return f'<div class="qr" data-qr="{url}" style="width:{size_mm}mm;height:{size_mm}mm">{svg}</div>'

@@ -207,7 +207,32 @@ class PageChecks:
         return sorted(findings, key=lambda f: (f.page, f.box))
 
     def overflow(self, index: int) -> list[Finding]:
-        """Text or images beyond the page's text area, or beyond the block that holds them."""
+        """Text or images above or below the page's text area (into a margin, over the running heads), or beside
+        it, or beyond the block that holds them."""
+        return self._beyond_text_area(index) + self._beyond_holder(index)
+
+    def _beyond_text_area(self, index: int) -> list[Finding]:
+        """Lines and images above or below the text area, one finding per element. Lines, not their texts:
+        a text's glyph box may rise above its line (a large heading's), which is no fault."""
+        _, top, _, height = self._content_area(index)
+        bottom, tolerance = top + height, self.profile.overflow_tolerance_pt / PT
+        findings: list[Finding] = []
+        reported: set[int] = set()
+        for placed in self.boxes[index]:
+            box = placed.box
+            if not (placed.kind == "LineBox" or "Replaced" in placed.kind) or box.style["position"] == "absolute":
+                continue
+            y, foot = box.border_box_y(), box.border_box_y() + box.border_height()
+            if (y < top - tolerance or foot > bottom + tolerance) and id(box.element) not in reported:
+                reported.add(id(box.element))
+                where, beyond = ("above", top - y) if y < top - tolerance else ("below", foot - bottom)
+                what = shorten(element_text(box.element)) if placed.kind == "LineBox" else "an image"
+                message = f'"{what}" runs {beyond * PT:.1f} pt {where} the text area'
+                findings.append(Finding("overflow", message, index + 1, box_pt(box)))
+        return findings
+
+    def _beyond_holder(self, index: int) -> list[Finding]:
+        """Texts and images beyond the text area's sides or the block that holds them."""
         left, _, width, _ = self._content_area(index)
         right = left + width
         tolerance = self.profile.overflow_tolerance_pt / PT
