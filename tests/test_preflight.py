@@ -116,9 +116,11 @@ def test_overflowing_url(tmp_path):
 
 def test_lines_above_or_below_the_text_area(tmp_path):
     raised = '<p style="break-before: page; margin-top: -12mm">Raised into the running head.</p>'
-    tall = '<p style="break-before: page"><span style="display: inline-block; height: 180mm; width: 5mm"></span>Tall</p>'
+    pillar = '<span style="display: inline-block; height: 180mm; width: 5mm"></span>'
+    tall = f'<p style="break-before: page">{pillar}Taller than the page</p>'
     found = kinds(laid_out(tmp_path, FILLER + raised + tall), "overflow")
-    assert [(f.page, f.message.split(" pt ")[-1]) for f in found] == [(2, "above the text area"), (3, "below the text area")]
+    where = [(f.page, f.message.split(" pt ")[-1]) for f in found]
+    assert where == [(2, "above the text area"), (3, "below the text area")]
     assert found[0].message.startswith('"Raised into the running head." runs 34.0 pt')
 
 
