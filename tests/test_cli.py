@@ -209,7 +209,7 @@ def test_output_that_cannot_be_written_is_an_error_without_traceback(project: Pa
     assert "error: cannot write the output: No space left on device" in done.stderr
 
 
-# What the main process has imported when build forks its layout workers: they start importing WeasyPrint
+# What the main process has imported when build or preflight forks its layout workers: they start importing WeasyPrint
 # then, so anything heavy imported before the fork (the content models, the writers) delays every layout.
 FORK_PROBE = """
 import sys
@@ -228,9 +228,13 @@ __main__.main()
 """
 
 
-@pytest.mark.parametrize("options", [(), ("--shard", "1/2"), ("--country", "gb")], ids=["plain", "shard", "country"])
-def test_build_starts_its_workers_before_the_heavy_imports(project: Path, tmp_path: Path, options: tuple[str, ...]):
-    command = [sys.executable, "-c", FORK_PROBE, "build", "en-GB", *options, "-C", str(project), "--out"]
+@pytest.mark.parametrize(
+    "command",
+    [("build",), ("build", "--shard", "1/2"), ("build", "--country", "gb"), ("preflight", "--report")],
+    ids=["build", "shard", "country", "preflight"],
+)
+def test_layouts_start_their_workers_before_the_heavy_imports(project: Path, tmp_path: Path, command: tuple[str, ...]):
+    command = [sys.executable, "-c", FORK_PROBE, command[0], "en-GB", *command[1:], "-C", str(project), "--out"]
     done = subprocess.run([*command, str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "light"

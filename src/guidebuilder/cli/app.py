@@ -278,10 +278,15 @@ def preflight(
     project: ProjectOption = Path("."),
 ) -> None:
     """Check the laid-out pages and PDFs for layout and print problems (profile: preflight/profile.py)."""
-    from ..pipeline.preflight import preflight as run_preflight
+    from ..pipeline.workers import default_jobs, worker_pool
 
+    _run(_names, editions or (), None)
     proj = _project(project, out)
-    results = _run(run_preflight, proj, editions or (), all_editions, online, report, waiting=_say_waiting)
+    with worker_pool(default_jobs()) as pool:
+        from ..pipeline.preflight import preflight as run_preflight  # the workers import WeasyPrint meanwhile
+
+        chosen = editions or ()
+        results = _run(run_preflight, proj, chosen, all_editions, online, report, pool, waiting=_say_waiting)
     findings = [finding for result in results for finding in result.findings]
     for finding in findings:
         typer.echo(finding.line())
