@@ -144,6 +144,19 @@ def test_no_wrong_break_in_the_pdf(real_outputs, spellers, edition: str):
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_printed_url_never_ends_a_line_at_its_own_hyphen(real_outputs, edition: str):
+    """A reader cannot tell a URL's hyphen from the layout's: printed URLs break after a slash, or before a hyphen
+    or a dot in a long part (writers/templates.url_text), and every cited URL is printed whole."""
+    pdf = real_outputs[edition, "pdf"].path
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ends = [line.strip() for line in text.splitlines() if re.search(r"(https?://|www\.)\S*-$", line.strip())]
+    assert ends == []
+    flat = re.sub(r"\s+", "", text)
+    cited = {source.url for source in books()[edition].sources}
+    assert cited and [url for url in cited if url not in flat] == []
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -57,6 +57,7 @@ def environment(search_path: Sequence[Path]) -> Environment:
     env.filters["inner_svg"] = _inner_svg
     env.filters["phrase"] = _phrase
     env.filters["n"] = _number
+    env.filters["url_text"] = url_text
     env.globals.update(medium="print", ref_base="", hb="h3", image_base="", artwork=SCREEN_ART)
     return env
 
@@ -65,6 +66,20 @@ def _phrase(template: str, **values: object) -> Markup:
     """An interface string with its {fields} filled: the string carries the words and punctuation of its language
     ("{label}: {text}", « {label} : {text} »); values are escaped unless they are HTML already."""
     return escape(template).format(**values)
+
+
+URL_PART = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[^/]*/*")  # the scheme and host, then each part up to a slash
+URL_PIECE = re.compile(r"[-.]?[^-.]*")  # a piece of a long part starts at a hyphen or a dot
+LONG_URL_PART = 30  # characters: a part longer than this may break before its hyphens and dots too
+
+
+def url_text(url: str) -> Markup:
+    """A printed URL that breaks only after a slash (or, in a long part, before a hyphen or dot), never after a
+    hyphen, where a reader would take the hyphen for the layout's: each piece unbreakable, a <wbr/> between."""
+    pieces = []
+    for part in URL_PART.findall(url):
+        pieces += URL_PIECE.findall(part) if len(part) > LONG_URL_PART else [part]
+    return Markup("<wbr/>").join(Markup('<span class="url-piece">{}</span>').format(p) for p in pieces if p)
 
 
 def _number(value: float) -> str:
