@@ -431,6 +431,7 @@ class UiStrings(Model):
     # every such call.
     TEMPLATES: ClassVar[dict[str, tuple[str, ...]]] = {
         "figures_as_of": ("date",),
+        "figure_as_of": ("label", "date"),
         "figures_span": ("first", "last"),
         "as_of": ("date",),
         "accessed": ("date",),
@@ -448,6 +449,7 @@ class UiStrings(Model):
     about_text: Text
     edition: Text
     figures_as_of: Text
+    figure_as_of: Text
     figures_span: Text
     disclaimer: Text
     licence: Text

@@ -346,6 +346,8 @@ def _figures_note(edition: Edition, strings: UiStrings) -> str | None:
     dates = sorted((p.as_of for p in edition.pay), key=lambda d: d.earliest())
     if not dates:
         return None
+    if len(edition.pay) == 1:  # say what the one figure is: an allowance is not the pay
+        return strings.figure_as_of.format(label=edition.pay[0].label, date=fmt.as_of(dates[0], edition.id))
     if dates[0] == dates[-1]:
         return strings.figures_as_of.format(date=fmt.as_of(dates[0], edition.id))
     if dates[0].year == dates[-1].year:
