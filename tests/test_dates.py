@@ -52,8 +52,9 @@ def test_a_fact_without_as_of_shows_its_sources_date(runner, project: Path):
         "  s3:\n    url: https://www.example.gov/test\n    title: Test page\n    accessed: 2025-03-04\n",
     )
     html = built_html(runner, project)
-    assert 'Be at least 21 years old. <span class="as-of">(as of June 2025)</span>' in html  # s2 published
-    assert 'Pass a test within 5 days. <span class="as-of">(as of March 4, 2025)</span>' in html  # s3 accessed
+    assert 'Be at least 21 years old. <span class="as-of">(as of June\u00a02025)</span>' in html  # s2 published
+    accessed = 'Pass a test within 5 days. <span class="as-of">(as of March\u00a04,\u00a02025)</span>'
+    assert accessed in html  # s3 accessed
     assert 'Hold 2 references. <span class="as-of">(as of 2019)</span>' in html  # its own as_of first
     result = run_cli(runner, "check", "--strict", "-C", str(project))
     assert result.exit_code == 0, result.stderr
@@ -274,8 +275,13 @@ FIGURE = "  - label: {label}\n    amount: 1\n    period: year\n    as_of: {as_of
 
 
 def test_figures_of_one_date_say_that_date(project: Path):
-    assert figures_note(project) == "Figures as of June 2025"
+    assert figures_note(project, FIGURE.format(label="Same", as_of="2025-06")) == "Figures as of June\u00a02025"
     assert figures_note(project, FIGURE.format(label="Later", as_of="2025-11")) == "Figures as of 2025"
+
+
+def test_one_figure_is_named_by_its_label(project: Path):
+    """An edition whose only figure is, say, a training allowance must not seem to print pay."""
+    assert figures_note(project) == "Starting pay, as of June\u00a02025"
 
 
 def test_figures_of_several_years_say_when_they_date_from_never_that_the_oldest_is_current(project: Path):

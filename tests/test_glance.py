@@ -110,7 +110,7 @@ def test_quick_facts_are_the_marked_facts_with_their_sources_and_dates(marked):
     assert list(rows) == ["pay", "nationality", "age", "training", "apply"], "rows the facts give, in order"
     pay_source = next(s.number for s in book.sources if s.key == "s2")
     pay = [(i.text, i.refs, i.as_of) for i in rows["pay"].items]
-    assert pay == [("A-1: $40,000 a year", (pay_source,), "June 2025")], "only the figure marked as pay at entry"
+    assert pay == [("A-1: $40,000 a year", (pay_source,), "June\u00a02025")], "only the figure marked as pay at entry"
     assert rows["nationality"].items[0].text == "citizen of the country"
     assert rows["age"].items[0].text == "18 or older"
     assert rows["training"].items[0].text == "12 weeks, at the academy"
@@ -120,7 +120,7 @@ def test_quick_facts_are_the_marked_facts_with_their_sources_and_dates(marked):
         ("apply", "Online application", "up to 3 months"),
         ("training", "Academy", "12 weeks"),
     ]
-    assert book.glance.pay.summary == "Pay by grade, a year: A-1 $40,000; B-1 $52,000–$61,000 (as of June 2025)."
+    assert book.glance.pay.summary == "Pay by grade, a year: A-1 $40,000; B-1 $52,000–$61,000 (as of June\u00a02025)."
 
 
 def test_a_fact_not_marked_leaves_its_row_bar_or_stage_out(project: Path):

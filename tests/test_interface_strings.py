@@ -60,12 +60,12 @@ def test_a_bad_template_is_an_error_at_its_line(runner, project: Path, key: str,
 
 
 def test_placeholders_and_edition_placeholders_where_allowed_build(runner, project: Path):
-    set_string(project, "figures_as_of", "Figures as of {date} (still {date})")
+    set_string(project, "figure_as_of", "{label}, as of {date} (still {date})")
     set_string(project, "back_to_top", "Back to the top of {{ agency.name }}'s guide")
     result = run_cli(runner, "build", "en-US", "--format", "web", "-C", str(project))
     assert result.exit_code == 0, result.stderr
     page = (project / "dist" / "en-US" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Figures as of (\w+ \d{4}) \(still \1\)", page), page
+    assert re.search(r"Starting pay, as of (\w+\s\d{4}) \(still \1\)", page), page
     assert "Back to the top of Example Border Agency’s guide" in page
 
 

@@ -256,7 +256,7 @@ def test_german_and_english_editions_have_their_quotes_and_dashes(real_guide_htm
     assert "'" not in english, "straight apostrophes left"
     assert "“page undated” means that a source page doesn’t show" in english, "interface strings get curly quotes"
     months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
-    assert re.search(rf"Stand: ({months}) 20\d\d", german)
+    assert re.search(rf"Stand: ({months})\s20\d\d", german)
     assert "Seite ohne Datum" in german  # a fact from an undated official page says so, in German
 
 

@@ -88,9 +88,9 @@ def test_money_follows_the_locale(tag, currency, expected):
 @pytest.mark.parametrize(
     "tag, value, expected",
     [
-        ("en-US", "2024-11", "November 2024"),
-        ("fr-CA", "2024-11", "novembre 2024"),
-        ("de-DE", "2024-11-01", "1. November 2024"),
+        ("en-US", "2024-11", "November\u00a02024"),
+        ("fr-CA", "2024-11", "novembre\u00a02024"),
+        ("de-DE", "2024-11-01", "1.\u00a0November\u00a02024"),
         ("en-GB", "2022", "2022"),
     ],
 )

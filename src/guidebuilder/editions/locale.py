@@ -36,18 +36,23 @@ def money_range(low: Decimal, high: Decimal | None, currency: str, tag: str) -> 
 
 
 def as_of(value: AsOf, tag: str) -> str:
-    """A partial date as precise as it is known: 2024, November 2024, 1 November 2024."""
+    """A partial date as precise as it is known: 2024, November 2024, 1 November 2024 (never broken over lines)."""
     locale = babel_locale(tag)
     if value.day:
-        return format_date(value.earliest(), "long", locale=locale)
+        return _unbroken(format_date(value.earliest(), "long", locale=locale))
     if value.month:
-        return format_skeleton("yMMMM", value.earliest(), locale=locale)
+        return _unbroken(format_skeleton("yMMMM", value.earliest(), locale=locale))
     return str(value.year)
 
 
 def long_date(value: date, tag: str) -> str:
-    """A full date in the locale's long format."""
-    return format_date(value, "long", locale=babel_locale(tag))
+    """A full date in the locale's long format, never broken over lines."""
+    return _unbroken(format_date(value, "long", locale=babel_locale(tag)))
+
+
+def _unbroken(date_text: str) -> str:
+    """A date with no-break spaces: "19. / Oktober 2023" split over two lines reads as two things."""
+    return date_text.replace(" ", "\u00a0")
 
 
 def country_name(country: str, tag: str) -> str:
