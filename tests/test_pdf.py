@@ -350,7 +350,7 @@ def test_an_edition_without_a_pay_figure_sends_the_reader_to_the_official_rates(
     guide = load_guide(REPO / "guide")
     german = " ".join(" ".join(page_texts(built["de-DE"].path)).split())
     assert not guide.editions["de-DE"].pay
-    assert "Einen aktuellen, datierten Betrag konnten wir auf keiner amtlichen Seite bestätigen" in german
+    assert "Die jeweils geltenden Sätze finden Sie auf dieser amtlichen Seite" in german
     assert guide.editions["de-DE"].pay_page.url in german.replace("- ", "").replace(" ", "")
     canadian = " ".join(" ".join(page_texts(built["en-CA"].path)).split())
     assert "Current rates of pay: Collective agreements and rates of pay" in canadian
