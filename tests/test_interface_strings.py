@@ -83,4 +83,9 @@ def test_every_string_that_is_filled_in_is_checked_with_the_names_it_is_given():
     assert "form.strings.age_min), (glance.age.under, form.strings.age_under)]" in glance
     assert "text.format(age=" in glance
     calls.update(age_min={"age"}, age_under={"age"})
+    # And one passes a string to the locale module, which fills the range of a duration.
+    assert "self.strings.number_range)" in glance
+    locale = (REPO / "src" / "guidebuilder" / "editions" / "locale.py").read_text(encoding="utf-8")
+    assert "joined.format(low=number(low, tag), high=shown)" in locale
+    calls["number_range"] = {"low", "high"}
     assert {key: set(names) for key, names in UiStrings.TEMPLATES.items()} == calls

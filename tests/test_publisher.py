@@ -50,7 +50,7 @@ def test_nothing_prints_when_publisher_is_unset(project):
     for text in (pages[1], pages[-1], epub_text):
         assert "published by" not in text.lower()
         assert PUBLISHER not in text
-    assert "(en-GB), 1\u00a0January\u00a02026, 0.0.1" in pages[1], "the version stays on the inside cover"
+    assert "(en-GB), 1\u00a0January\u00a02026, version\u00a00.0.1" in pages[1], "the version stays on the inside cover"
     assert "\nCC BY 4.0 · 2026" in pages[-1], pages[-1]
     assert author is None
     assert "<dc:publisher" not in epub_text and "<dc:creator" not in epub_text

@@ -442,6 +442,8 @@ class UiStrings(Model):
         "age_under": ("age",),
         "approx": ("value",),
         "up_to": ("value",),
+        "number_range": ("low", "high"),
+        "version_label": ("version",),
     }
 
     contents: Text
@@ -450,6 +452,8 @@ class UiStrings(Model):
     edition: Text
     figures_as_of: Text
     figure_as_of: Text
+    version_label: Text
+    number_range: Text
     figures_span: Text
     disclaimer: Text
     licence: Text

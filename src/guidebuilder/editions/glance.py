@@ -130,7 +130,7 @@ class Formatter:
 
     def duration(self, value: Duration) -> str:
         """A duration as the source gives it: 89 days, about 30 days, up to 18 months, 12–18 months."""
-        text = fmt.span(value.amount, value.amount_max, f"duration-{value.unit}", self.tag)
+        text = fmt.span(value.amount, value.amount_max, f"duration-{value.unit}", self.tag, self.strings.number_range)
         if value.amount is None:
             text = self.strings.up_to.format(value=text)
         return self.strings.approx.format(value=text) if value.about else text

@@ -83,8 +83,9 @@ def number(value: Decimal | int, tag: str) -> str:
     return format_decimal(value, locale=babel_locale(tag))
 
 
-def span(low: Decimal | None, high: Decimal | None, unit: str, tag: str) -> str:
-    """An amount of a unit (`duration-month`), or a range of them: 89 days, 12–18 months, 12–18 Monate."""
+def span(low: Decimal | None, high: Decimal | None, unit: str, tag: str, joined: str = "{low}\u2013{high}") -> str:
+    """An amount of a unit (`duration-month`), or a range of them joined as the language writes it: 89 days,
+    12–18 months, 12–18 Monate, de 12 à 18 mois."""
     from babel.units import format_unit
 
     top = high if high is not None else low
@@ -92,4 +93,4 @@ def span(low: Decimal | None, high: Decimal | None, unit: str, tag: str) -> str:
     if low is None or high is None:
         return text
     shown = number(top, tag)
-    return text.replace(shown, f"{number(low, tag)}\u2013{shown}", 1)
+    return text.replace(shown, joined.format(low=number(low, tag), high=shown), 1)
