@@ -123,6 +123,15 @@ def test_quick_facts_are_the_marked_facts_with_their_sources_and_dates(marked):
     assert book.glance.pay.summary == "Pay by grade, a year: A-1 $40,000; B-1 $52,000–$61,000 (as of June\u00a02025)."
 
 
+def test_an_age_limit_with_exceptions_says_so(project: Path):
+    """A limit the source waives for some (veterans, say) must not turn them away in the quick facts."""
+    mark(project)
+    mark(project, {"age: {min: 18}}": "age: {min: 18, under: 40, exceptions: true}}"})
+    book = resolve(load_guide(project / "guide"), "en-US", BUILD_DATE)
+    age = next(row for row in book.glance.rows if row.key == "age")
+    assert age.items[0].text == "18 or older, under 40, with exceptions"
+
+
 def test_a_fact_not_marked_leaves_its_row_bar_or_stage_out(project: Path):
     mark(project)
     mark(project, {"    glance: {nationality: citizen of the country, age: {min: 18}}\n": ""})

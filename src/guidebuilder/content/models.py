@@ -204,10 +204,12 @@ class Duration(Model):
 
 
 class AgeLimit(Model):
-    """An age rule in whole years: at least `min`, below `under` (before that birthday), or both."""
+    """An age rule in whole years: at least `min`, below `under` (before that birthday), or both; `exceptions` when
+    the source names people the limit does not bind (veterans, say), so the quick fact does not turn them away."""
 
     min: Annotated[int, Field(ge=14, le=70)] | None = None
     under: Annotated[int, Field(ge=15, le=80)] | None = None
+    exceptions: bool = False
 
     @model_validator(mode="after")
     def _limit_given(self) -> AgeLimit:
@@ -440,6 +442,7 @@ class UiStrings(Model):
         "labelled": ("label", "text"),
         "age_min": ("age",),
         "age_under": ("age",),
+        "age_exceptions": ("rule",),
         "approx": ("value",),
         "up_to": ("value",),
         "number_range": ("low", "high"),
@@ -516,6 +519,7 @@ class UiStrings(Model):
     glance_service: Text
     age_min: Text
     age_under: Text
+    age_exceptions: Text
     approx: Text
     up_to: Text
     chart_pay: Text

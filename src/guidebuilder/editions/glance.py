@@ -185,7 +185,8 @@ def _glance_values(form: Formatter, fact: Fact, glance: Glance, loc: tuple[Any, 
             yield key, form.plain(getattr(glance, key), loc + (key,))
     if glance.age:
         limits = [(glance.age.min, form.strings.age_min), (glance.age.under, form.strings.age_under)]
-        yield "age", ", ".join(text.format(age=fmt.number(age, form.tag)) for age, text in limits if age is not None)
+        rule = ", ".join(text.format(age=fmt.number(age, form.tag)) for age, text in limits if age is not None)
+        yield "age", form.strings.age_exceptions.format(rule=rule) if glance.age.exceptions else rule
     if glance.training:
         place = form.plain(glance.training, loc + ("training",))
         yield "training", f"{form.duration(fact.duration)}, {place}" if fact.duration else place
