@@ -155,6 +155,19 @@ def test_explain_says_which_quick_facts_and_charts_the_marks_give(runner, marked
     assert "  path-in chart: 2 stages, 2 with a duration" in result.stdout
 
 
+def test_apply_steps_not_in_order_print_as_a_plain_list():
+    """Steps that are alternatives (de-DE: one per career track) are not numbered: a reader would take them for a
+    sequence. en-US's steps are one."""
+    from guidebuilder.writers.render import booklet_html
+
+    guide = load_guide(REPO / "guide")
+    assert not guide.editions["de-DE"].apply.in_order and guide.editions["en-US"].apply.in_order
+    html = {e: booklet_html(resolve(guide, e, BUILD_DATE), Project.at(REPO).search_path, 0) for e in ("de-DE", "en-US")}
+    apply = {e: page.split('topic-apply">', 1)[1].split("</section>", 1)[0] for e, page in html.items()}
+    assert '<ol class="steps">' in apply["en-US"]
+    assert '<ol class="steps">' not in apply["de-DE"] and '<ul class="facts">' in apply["de-DE"]
+
+
 def test_the_fixture_without_marks_prints_no_glance_page(project: Path):
     html = (REPO / "tests" / "golden" / "en-US.html").read_text(encoding="utf-8")
     assert 'id="glance"' not in html, "an edition with no marked fact gets no at-a-glance page"
@@ -225,6 +238,13 @@ def test_the_fixture_without_marks_prints_no_glance_page(project: Path):
             "stage: Citizenship",
             "requirements.0.stage",
             "a stage of the path in is a training fact or an apply step",
+        ),
+        (
+            "  url: https://www.example.gov/apply\n",
+            "  url: https://www.example.gov/apply\n  in_order: false\n",
+            "stage: Online application",
+            "apply.steps.0.stage",
+            "apply steps that are not in order are no path: no stage",
         ),
         (
             "    grade: B-1\n",

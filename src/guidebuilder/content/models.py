@@ -309,6 +309,7 @@ class Apply(Model):
     url: Url
     summary: Text | None = None
     steps: tuple[Fact, ...] = ()
+    in_order: bool = True  # false when the steps are alternatives (one per career track): a list, not numbered
 
 
 class Link(Model):
@@ -378,6 +379,10 @@ class Edition(Model):
             for index, fact in enumerate(getattr(self, topic)):
                 if fact.stage is not None:
                     raise located("a stage of the path in is a training fact or an apply step", topic, index, "stage")
+        unordered = "apply steps that are not in order are no path: no stage"
+        for index, step in enumerate(self.apply.steps if not self.apply.in_order else ()):
+            if step.stage is not None:
+                raise located(unordered, "apply", "steps", index, "stage")
         return self
 
     @model_validator(mode="after")

@@ -123,6 +123,7 @@ class FactSheet:
     apply_url: str
     apply_summary: Markup | None
     apply_steps: tuple[FactLine, ...]
+    apply_in_order: bool  # the steps are a sequence (numbered), not alternatives
     links: tuple[LinkItem, ...]
 
 

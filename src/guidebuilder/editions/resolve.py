@@ -284,6 +284,7 @@ def _facts(resolver: Resolver, numbers: SourceNumbers, origin: Origin) -> FactSh
         if edition.apply.summary
         else None,
         apply_steps=tuple(line(step, ("apply", "steps", i)) for i, step in enumerate(edition.apply.steps)),
+        apply_in_order=edition.apply.in_order,
         links=tuple(LinkItem(name(link.title), link.url) for link in edition.links),
     )
 
