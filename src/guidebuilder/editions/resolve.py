@@ -318,7 +318,7 @@ def resolve(guide: Guide, edition_id: str, build_date: date) -> Book:
         edition_label=f"{country} · {language_name}",
         build_date=build_date,
         build_date_text=fmt.long_date(build_date, tag),
-        figures_note=_figures_note(edition, strings),
+        figures_note=_figures_note(edition, strings, resolver.quoted(edition.pay[0].label) if edition.pay else ""),
         officer_title=capitalised(resolver.quoted(edition.officer.title)),
         sections=sections,
         facts=facts,
@@ -341,14 +341,14 @@ def proper_names(guide: Guide, edition: Edition) -> tuple[str, ...]:
     return tuple(sorted({word.lower() for word in words}))
 
 
-def _figures_note(edition: Edition, strings: UiStrings) -> str | None:
+def _figures_note(edition: Edition, strings: UiStrings, first_label: str) -> str | None:
     """How current the pay figures are: the date they share, or the span of their years, which says only
     when they date from (never that the oldest of them is current)."""
     dates = sorted((p.as_of for p in edition.pay), key=lambda d: d.earliest())
     if not dates:
         return None
     if len(edition.pay) == 1:  # say what the one figure is: an allowance is not the pay
-        return strings.figure_as_of.format(label=edition.pay[0].label, date=fmt.as_of(dates[0], edition.id))
+        return strings.figure_as_of.format(label=first_label, date=fmt.as_of(dates[0], edition.id))
     if dates[0] == dates[-1]:
         return strings.figures_as_of.format(date=fmt.as_of(dates[0], edition.id))
     if dates[0].year == dates[-1].year:
